@@ -1,0 +1,5 @@
+//! One file per command: each takes its parsed arguments and returns an [`crate::Outcome`].
+
+pub mod build;
+pub mod check;
+pub mod init;

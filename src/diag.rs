@@ -1,0 +1,276 @@
+//! Diagnostics: one type for every problem the program finds in its inputs, with a
+//! rustc-style text rendering and a JSON rendering.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A point in a file, 1-based line and column (columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The whole source line, for the text rendering.
+    pub source_line: Option<String>,
+    /// How many characters the caret underlines.
+    pub width: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Points at a file as a whole (no line).
+    pub fn in_file(mut self, file: &Path) -> Self {
+        self.location = Some(Location {
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            source_line: None,
+            width: 0,
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The rustc-style rendering: header, arrow, source line with a caret, help.
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{severity}[{}]: {}", self.code, self.message);
+        let mut gutter = 1;
+        if let Some(loc) = &self.location {
+            let file = display_path(&loc.file);
+            if loc.line == 0 {
+                let _ = writeln!(out, "  --> {file}");
+            } else {
+                let _ = writeln!(out, "  --> {file}:{}:{}", loc.line, loc.column);
+            }
+            if let (Some(text), true) = (&loc.source_line, loc.line > 0) {
+                let number = loc.line.to_string();
+                gutter = number.len();
+                let pad = " ".repeat(gutter);
+                let shown = printable(text);
+                let caret_pad: String = shown
+                    .chars()
+                    .take(loc.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{pad} |");
+                let _ = writeln!(out, "{number} | {shown}");
+                let _ = writeln!(
+                    out,
+                    "{pad} | {caret_pad}{}",
+                    "^".repeat(loc.width.max(1))
+                );
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "{} = help: {help}", " ".repeat(gutter));
+        }
+        out
+    }
+}
+
+/// Shows control characters (and bidi overrides) in a source line as escapes, so a
+/// diagnostic can never rewrite the admin's terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c == '\t' || !(c.is_control() || is_bidi_control(c)) {
+                c.to_string()
+            } else {
+                c.escape_unicode().to_string()
+            }
+        })
+        .collect()
+}
+
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// A file's text, kept to turn byte ranges into line, column and the line shown.
+pub struct Source<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+impl Source<'_> {
+    pub fn locate(&self, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(self.text, span.start.min(self.text.len()));
+        let end = floor_char_boundary(self.text, span.end.clamp(start, self.text.len()));
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let line = self.text[..start].matches('\n').count() + 1;
+        let column = self.text[line_start..start].chars().count() + 1;
+        let width = self.text[start..end.min(line_end).max(start)]
+            .chars()
+            .count();
+        let source_line = self.text[line_start..line_end].trim_end_matches('\r');
+        Location {
+            file: self.path.to_path_buf(),
+            line,
+            column,
+            source_line: Some(source_line.to_string()),
+            width: width.max(1),
+        }
+    }
+
+    /// Location of a 1-based line and column.
+    pub fn locate_line(&self, line: usize, column: usize, width: usize) -> Location {
+        let source_line = self
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        Location {
+            file: self.path.to_path_buf(),
+            line,
+            column: column.max(1),
+            source_line,
+            width: width.max(1),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// The JSON shape of SPEC: `{"diagnostics": [...], "summary": {...}}`.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    help: Option<&'a str>,
+}
+
+pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+pub fn to_json(diagnostics: &[Diagnostic], extra: serde_json::Value) -> serde_json::Value {
+    let list: Vec<JsonDiagnostic> = diagnostics
+        .iter()
+        .map(|d| JsonDiagnostic {
+            severity: d.severity,
+            code: d.code,
+            message: &d.message,
+            file: d.location.as_ref().map(|l| display_path(&l.file)),
+            line: d.location.as_ref().filter(|l| l.line > 0).map(|l| l.line),
+            column: d.location.as_ref().filter(|l| l.line > 0).map(|l| l.column),
+            help: d.help.as_deref(),
+        })
+        .collect();
+    let (errors, warnings) = summary(diagnostics);
+    let mut summary = serde_json::json!({"errors": errors, "warnings": warnings});
+    if let (Some(s), serde_json::Value::Object(extra)) = (summary.as_object_mut(), extra) {
+        s.extend(extra);
+    }
+    serde_json::json!({"diagnostics": list, "summary": summary})
+}
+
+/// "did you mean" for a misspelt name among known ones.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let text = "a,b\n2026-04-02,registered,1005,asmith,\n";
+        let src = Source {
+            path: Path::new("ledger.csv"),
+            text,
+        };
+        let d = Diagnostic::error("E121", "ID 1005 is registered twice")
+            .at(src.locate(26..30))
+            .help("it was registered on line 9");
+        assert_eq!(
+            d.render_text(),
+            "error[E121]: ID 1005 is registered twice\n  --> ledger.csv:2:23\n  |\n2 | 2026-04-02,registered,1005,asmith,\n  |                       ^^^^\n  = help: it was registered on line 9\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\u{202E}b\u{0}"), "a\\u{202e}b\\u{0}");
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(did_you_mean("nmae", ["id", "name", "theme"]), Some("name"));
+        assert_eq!(did_you_mean("zzz", ["id", "name"]), None);
+    }
+}

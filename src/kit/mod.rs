@@ -1,0 +1,108 @@
+//! What a kit holds: every renderer turns the validated project into files in memory;
+//! `write` puts them on disk.
+
+pub mod manifest;
+pub mod page;
+pub mod text;
+pub mod write;
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::project::Project;
+
+/// One file of a kit, not yet written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KitFile {
+    /// Relative to the kit folder, with `/`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// The QR codes the file shows.
+    pub codes: Vec<&'static str>,
+}
+
+impl KitFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>, codes: Vec<&'static str>) -> Self {
+        KitFile { path: path.into(), bytes: bytes.into(), codes }
+    }
+}
+
+/// The outputs this version builds. `pdf`, `email` and `card` are in the schema of
+/// SPEC and are reported as not built until their renderers exist.
+pub const BUILT: [&str; 4] = ["html", "md", "qr", "message"];
+
+/// Which part of a kit to build.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// `--only`: a subset of the project's outputs.
+    pub only: Option<Vec<String>>,
+    /// `--lang`: a subset of the project's languages.
+    pub languages: Option<Vec<String>>,
+}
+
+impl Selection {
+    /// The outputs and languages to build for a project; a choice outside the project's
+    /// own lists is a usage error.
+    pub fn resolve(&self, project: &Project) -> Result<(Vec<String>, Vec<String>)> {
+        let outputs = pick(&self.only, &project.kit.outputs, "output", "[kit] outputs", project)?;
+        let languages = pick(&self.languages, &project.languages, "language", "[project] languages", project)?;
+        Ok((outputs, languages))
+    }
+}
+
+fn pick(choice: &Option<Vec<String>>, configured: &[String], what: &str, key: &str, project: &Project) -> Result<Vec<String>> {
+    let Some(choice) = choice else { return Ok(configured.to_vec()) };
+    for item in choice {
+        if !configured.contains(item) {
+            return Err(Error::Usage(format!(
+                "the {what} `{item}` is not in {key} of project `{}` ({})",
+                project.id,
+                configured.join(", ")
+            )));
+        }
+    }
+    // Keep the project's order, so the default language stays first.
+    Ok(configured.iter().filter(|c| choice.contains(c)).cloned().collect())
+}
+
+/// Renders a project's kit into memory, manifest last.
+pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Result<Vec<KitFile>> {
+    let wants = |kind: &str| outputs.iter().any(|o| o == kind);
+    let mut files = Vec::new();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    if wants("qr") {
+        for (name, code) in project.codes.all() {
+            files.push(KitFile::new(format!("qr/{name}.svg"), code.to_svg(name), vec![name]));
+            files.push(KitFile::new(format!("qr/{name}.png"), code.to_png(crate::qr::PNG_SCALE), vec![name]));
+        }
+    }
+    if wants("html") {
+        match page::render_all(project, languages) {
+            Ok(pages) => files.extend(pages),
+            Err(d) => diags.push(d),
+        }
+    }
+    for lang in languages {
+        if wants("md") {
+            let markdown = &project.instructions[lang];
+            files.push(KitFile::new(format!("instructions.{lang}.md"), markdown.as_bytes(), vec![]));
+        }
+        if wants("message") {
+            match text::message(project, lang) {
+                Ok(file) => files.push(file),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Error::Invalid(diags));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = manifest::render(project, &files);
+    files.push(manifest);
+    Ok(files)
+}
+
+/// The outputs a project asks for that this version does not build yet.
+pub fn not_built(outputs: &[String]) -> Vec<&str> {
+    outputs.iter().map(String::as_str).filter(|o| !BUILT.contains(o)).collect()
+}

@@ -1,0 +1,81 @@
+//! The intranet page: `index.html` (default language) and `<lang>/index.html`.
+
+use super::KitFile;
+use crate::diag::Diagnostic;
+use crate::project::Project;
+use serde_json::json;
+
+pub fn render_all(project: &Project, languages: &[String]) -> Result<Vec<KitFile>, Diagnostic> {
+    let mut files = Vec::new();
+    let codes = project.codes.names();
+    let first = &languages[0];
+    files.push(KitFile::new("index.html", render(project, first, languages, "")?, codes.clone()));
+    for lang in languages {
+        files.push(KitFile::new(format!("{lang}/index.html"), render(project, lang, languages, "../")?, codes.clone()));
+    }
+    Ok(files)
+}
+
+/// Renders one language. `up` leads from the page's folder to the kit folder.
+fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Result<String, Diagnostic> {
+    let t = project.strings(lang);
+    let css = project.theme.text("static/style.css");
+    let switcher: Vec<_> = languages
+        .iter()
+        .map(|l| {
+            let name = project.strings(l).get("language_name").cloned().unwrap_or_else(|| l.clone());
+            json!({"code": l, "name": name, "href": format!("{up}{l}/index.html"), "current": l == lang})
+        })
+        .collect();
+    let mut codes = serde_json::Map::new();
+    for (name, code) in project.codes.all() {
+        let label = match name {
+            "app-store" => &t["app_store"],
+            "google-play" => &t["google_play"],
+            "activation" => &t["activation_caption"],
+            _ => &t["registration_caption"],
+        };
+        codes.insert(name.replace('-', "_"), json!({"payload": code.payload, "svg": code.to_inline_svg(label)}));
+    }
+    let context = json!({
+        "lang": lang,
+        "project": {"id": project.id, "name": project.name},
+        "t": t,
+        "css": css,
+        "csp": crate::html::csp(css),
+        "languages": switcher,
+        "codes": codes,
+        "instructions": crate::instructions::to_html(&project.instructions[lang]),
+        "contact": project.contact,
+    });
+    render_template(project, "page.html", &context)
+}
+
+/// Renders a theme template; an error names the template file and line (E008).
+pub fn render_template(project: &Project, name: &str, context: &serde_json::Value) -> Result<String, Diagnostic> {
+    let theme = &project.theme;
+    let context = tera::Context::from_serialize(context).unwrap_or_default();
+    theme.templates.render(name, &context).map_err(|e| {
+        let file = &theme.files[&format!("templates/{name}")];
+        crate::theme::template_error(&e, &file.origin, &String::from_utf8_lossy(&file.bytes))
+    })
+}
+
+/// `DIR/index.html` when one build writes several kits: a list linking to each.
+pub fn projects_index(projects: &[&Project]) -> Result<String, Diagnostic> {
+    let first = projects[0];
+    let lang = first.default_language();
+    let css = first.theme.text("static/style.css");
+    let list: Vec<_> = projects
+        .iter()
+        .map(|p| json!({"name": p.name, "href": format!("{}/index.html", p.id)}))
+        .collect();
+    let context = json!({
+        "lang": lang,
+        "t": first.strings(lang),
+        "css": css,
+        "csp": crate::html::csp(css),
+        "projects": list,
+    });
+    render_template(first, "projects.html", &context)
+}

@@ -1,0 +1,110 @@
+//! Puts a kit on disk: into a temp folder beside the target, then swapped in. Files in the
+//! old kit that the program did not write (it knows its own from the old manifest) are
+//! carried over; none is ever deleted or overwritten.
+
+use super::KitFile;
+use super::manifest;
+use crate::diag::display_path;
+use crate::error::{Error, Result};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Marks pages the program wrote, so it overwrites only its own `DIR/index.html`.
+const GENERATOR_MARK: &str = "<meta name=\"generator\" content=\"mobileid-kit\">";
+
+pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf> {
+    std::fs::create_dir_all(out_dir).map_err(Error::io("create the output folder", out_dir))?;
+    let target = out_dir.join(id);
+    let building = out_dir.join(format!(".{id}.building"));
+    let previous = out_dir.join(format!(".{id}.previous"));
+    // A build killed between the two renames below left the old kit here.
+    if !target.exists() && previous.is_dir() {
+        std::fs::rename(&previous, &target).map_err(Error::io("restore the previous kit", &previous))?;
+    }
+    if target.exists() && !target.is_dir() {
+        return Err(Error::Usage(format!("{} exists and is not a folder; move it away", display_path(&target))));
+    }
+    let foreign = foreign_files(&target)?;
+    let new_paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    if let Some(clash) = foreign.iter().find(|f| new_paths.contains(f.as_str())) {
+        return Err(Error::Usage(format!(
+            "{} was not written by mobileid-kit and would be overwritten; move it away or build into another folder",
+            display_path(&target.join(clash))
+        )));
+    }
+
+    remove_own_dir(&building)?;
+    for file in files {
+        let path = building.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
+        }
+        std::fs::write(&path, &file.bytes).map_err(Error::io("write", &path))?;
+    }
+    for rel in &foreign {
+        let to = building.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
+        }
+        std::fs::rename(target.join(rel), &to).map_err(Error::io("keep", &target.join(rel)))?;
+    }
+    if target.exists() {
+        remove_own_dir(&previous)?;
+        std::fs::rename(&target, &previous).map_err(Error::io("move aside the old kit", &target))?;
+        std::fs::rename(&building, &target).map_err(Error::io("swap in the new kit", &target))?;
+        // Only files this program wrote are left in the old kit.
+        std::fs::remove_dir_all(&previous).map_err(Error::io("remove the old kit", &previous))?;
+    } else {
+        std::fs::rename(&building, &target).map_err(Error::io("swap in the new kit", &target))?;
+    }
+    Ok(target)
+}
+
+/// Files in an existing kit folder that its manifest does not list.
+fn foreign_files(kit: &Path) -> Result<Vec<String>> {
+    if !kit.is_dir() {
+        return Ok(Vec::new());
+    }
+    let ours: BTreeSet<String> = manifest::read(kit)
+        .map(|m| m.files.into_iter().map(|f| f.path).chain([manifest::FILE_NAME.to_string()]).collect())
+        .unwrap_or_default();
+    let mut foreign = Vec::new();
+    for entry in walkdir::WalkDir::new(kit).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Io { action: "read", path: kit.to_path_buf(), source: e.into() })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(kit).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if !ours.contains(&rel) {
+            foreign.push(rel);
+        }
+    }
+    Ok(foreign)
+}
+
+/// Removes a temp folder of the program's own naming (`.<id>.building` / `.previous`).
+fn remove_own_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(Error::io("remove the stale temp folder", dir))?;
+    }
+    Ok(())
+}
+
+/// Writes `DIR/index.html`, refusing to replace a page the program did not write.
+pub fn write_index(out_dir: &Path, html: &str) -> Result<()> {
+    let path = out_dir.join("index.html");
+    if let Ok(old) = std::fs::read_to_string(&path) {
+        if !old.contains(GENERATOR_MARK) {
+            return Err(Error::Usage(format!(
+                "{} was not written by mobileid-kit; move it away or build into another folder",
+                display_path(&path)
+            )));
+        }
+    } else if path.exists() {
+        return Err(Error::Usage(format!("{} exists and is not a page of mobileid-kit", display_path(&path))));
+    }
+    let temp = out_dir.join(".index.html.building");
+    std::fs::write(&temp, html).map_err(Error::io("write", &temp))?;
+    std::fs::rename(&temp, &path).map_err(Error::io("write", &path))
+}

@@ -1,0 +1,536 @@
+//! `project.toml`: serde structs with `deny_unknown_fields`, parsed section by section so that
+//! one run reports every problem, then checked value by value in a second pass that can name
+//! the offending key.
+
+use crate::diag::{Diagnostic, Source, did_you_mean};
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+pub const FILE_NAME: &str = "project.toml";
+
+/// What a kit can contain; `[kit] outputs` and `build --only` pick from these.
+pub const OUTPUTS: [&str; 7] = ["html", "pdf", "md", "qr", "email", "card", "message"];
+pub const PAPERS: [&str; 2] = ["a4", "letter"];
+const SECTIONS: [&str; 8] = [
+    "project",
+    "activation",
+    "apps",
+    "registration",
+    "contact",
+    "ids",
+    "kit",
+    "users",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSection {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    pub self_service: Spanned<bool>,
+    pub languages: Spanned<Vec<Spanned<String>>>,
+    pub theme: Option<Spanned<String>>,
+    /// Offered by Manager only in projects without self-service (E003).
+    pub auto_sync: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivationSection {
+    pub qr: Option<Spanned<String>>,
+    pub payload: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppsSection {
+    pub app_store: Option<Spanned<String>>,
+    pub app_store_qr: Option<Spanned<String>>,
+    pub google_play: Option<Spanned<String>>,
+    pub google_play_qr: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationSection {
+    pub url: Option<Spanned<String>>,
+    pub instructions: Spanned<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactSection {
+    pub name: Option<Spanned<String>>,
+    pub email: Option<Spanned<String>>,
+    pub phone: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdsSection {
+    pub first: Spanned<u64>,
+    pub ledger: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KitSection {
+    pub outputs: Option<Spanned<Vec<Spanned<String>>>>,
+    pub paper: Option<Spanned<Vec<Spanned<String>>>>,
+    pub qr_ec: Option<Spanned<String>>,
+    pub qr_size_mm: Option<Spanned<u32>>,
+    pub date: Option<Spanned<toml::value::Datetime>>,
+}
+
+/// A parsed `project.toml` whose keys and values passed both passes.
+#[derive(Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub dir: PathBuf,
+    pub text: String,
+    pub project: ProjectSection,
+    pub activation: ActivationSection,
+    pub apps: AppsSection,
+    pub registration: RegistrationSection,
+    pub contact: ContactSection,
+    pub ids: IdsSection,
+    pub kit: KitSection,
+    /// Span of a `[[users]]` table, if any (E003).
+    pub users: Option<Range<usize>>,
+}
+
+impl Config {
+    pub fn source(&self) -> Source<'_> {
+        Source {
+            path: &self.path,
+            text: &self.text,
+        }
+    }
+
+    pub fn self_service(&self) -> bool {
+        *self.project.self_service.get_ref()
+    }
+
+    pub fn outputs(&self) -> Vec<&str> {
+        match &self.kit.outputs {
+            Some(list) => list.get_ref().iter().map(|s| s.get_ref().as_str()).collect(),
+            None => OUTPUTS.to_vec(),
+        }
+    }
+}
+
+/// Where `project.toml` is, given a folder or the file itself.
+pub fn manifest_path(project: &Path) -> PathBuf {
+    if project.is_dir() {
+        project.join(FILE_NAME)
+    } else {
+        project.to_path_buf()
+    }
+}
+
+/// Reads and checks `project.toml`. `Err(Invalid)` carries every problem found.
+pub fn load(project: &Path) -> Result<Config> {
+    let path = manifest_path(project);
+    let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let src = Source { path: &path, text: &text };
+            let at = src.locate(valid..valid + 1);
+            return Err(Error::Invalid(vec![
+                Diagnostic::error("E001", "project.toml is not UTF-8 text")
+                    .at(at)
+                    .help("save the file as UTF-8 (without binary content)"),
+            ]));
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let config = parse(&path, dir, text, &mut diagnostics);
+    match config {
+        Some(config) => {
+            check_values(&config, &mut diagnostics);
+            if diagnostics.iter().any(Diagnostic::is_error) {
+                Err(Error::Invalid(diagnostics))
+            } else {
+                Ok(config)
+            }
+        }
+        None => Err(Error::Invalid(diagnostics)),
+    }
+}
+
+fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
+    let src = Source { path, text: &text };
+    let (root, errors) = DeTable::parse_recoverable(&text);
+    if !errors.is_empty() {
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error("E001", format!("project.toml is not valid TOML: {}", e.message()))
+                    .at(src.locate(span))
+                    .help("see https://toml.io for the syntax; strings need double quotes"),
+            );
+        }
+        return None;
+    }
+    let root_span = root.span();
+    let root = root.into_inner();
+    let mut sections: std::collections::HashMap<&str, Spanned<DeValue>> = Default::default();
+    for (key, value) in root {
+        let name = key.get_ref().as_ref();
+        match SECTIONS.iter().find(|s| **s == name) {
+            Some(known) => {
+                sections.insert(known, value);
+            }
+            None => {
+                let mut d = Diagnostic::error("E001", format!("unknown table `[{name}]`"))
+                    .at(src.locate(key.span()));
+                d = match did_you_mean(name, SECTIONS) {
+                    Some(close) => d.help(format!("did you mean `[{close}]`?")),
+                    None => d.help(format!("the tables are: {}", SECTIONS.join(", "))),
+                };
+                diags.push(d);
+            }
+        }
+    }
+    let mut take = |name: &str| sections.remove(name);
+    let project = required::<ProjectSection>(&src, "project", take("project"), &root_span, diags);
+    let activation = required(&src, "activation", take("activation"), &root_span, diags);
+    let apps = required(&src, "apps", take("apps"), &root_span, diags);
+    let registration = required(&src, "registration", take("registration"), &root_span, diags);
+    let ids = required(&src, "ids", take("ids"), &root_span, diags);
+    let contact = optional(&src, "contact", take("contact"), diags);
+    let kit = optional(&src, "kit", take("kit"), diags);
+    let users = take("users").map(|v| v.span());
+    Some(Config {
+        path: path.to_path_buf(),
+        dir,
+        project: project?,
+        activation: activation?,
+        apps: apps?,
+        registration: registration?,
+        ids: ids?,
+        contact: contact?,
+        kit: kit?,
+        users,
+        text,
+    })
+}
+
+fn required<T: DeserializeOwned>(
+    src: &Source,
+    name: &str,
+    value: Option<Spanned<DeValue>>,
+    root_span: &Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match value {
+        Some(value) => section(src, name, value, diags),
+        None => {
+            diags.push(
+                Diagnostic::error("E001", format!("the table `[{name}]` is missing"))
+                    .at(src.locate(root_span.start..root_span.start))
+                    .help(format!("add a `[{name}]` table; see the project.toml reference in the README")),
+            );
+            None
+        }
+    }
+}
+
+fn optional<T: DeserializeOwned + Default>(
+    src: &Source,
+    name: &str,
+    value: Option<Spanned<DeValue>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match value {
+        Some(value) => section(src, name, value, diags),
+        None => Some(T::default()),
+    }
+}
+
+/// Deserializes one section. On an error it reports it, drops the offending key and tries
+/// again, so every unknown key and wrong type of the section is reported in one run.
+fn section<T: DeserializeOwned>(
+    src: &Source,
+    name: &str,
+    mut value: Spanned<DeValue>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let section_span = value.span();
+    if !value.get_ref().is_table() {
+        diags.push(
+            Diagnostic::error("E001", format!("`{name}` must be a table"))
+                .at(src.locate(section_span))
+                .help(format!("write it as a `[{name}]` header followed by its keys")),
+        );
+        return None;
+    }
+    let mut failed = false;
+    let mut dropped: Vec<String> = Vec::new();
+    for _ in 0..256 {
+        let error = match T::deserialize(ValueDeserializer::from(value.clone())) {
+            Ok(parsed) => return (!failed).then_some(parsed),
+            Err(error) => error,
+        };
+        failed = true;
+        let message = error.message().to_string();
+        if let Some(field) = between(&message, "missing field `", "`") {
+            if !dropped.iter().any(|d| d == field) {
+                diags.push(
+                    Diagnostic::error("E001", format!("`[{name}]` lacks the required key `{field}`"))
+                        .at(src.locate(section_span.start..section_span.start))
+                        .help(format!("add `{field} = ...` under `[{name}]`")),
+                );
+            }
+            return None;
+        }
+        let span = error.span().unwrap_or(section_span.clone());
+        let DeValue::Table(table) = value.get_mut() else {
+            return None;
+        };
+        let key = table
+            .iter()
+            .find(|(k, v)| contains(&k.span(), span.start) || contains(&v.span(), span.start))
+            .map(|(k, _)| k.clone());
+        diags.push(describe(src, name, &message, span));
+        let Some(key) = key else { return None };
+        dropped.push(key.get_ref().to_string());
+        table.remove(&key);
+    }
+    None
+}
+
+fn contains(range: &Range<usize>, at: usize) -> bool {
+    range.start <= at && at < range.end.max(range.start + 1)
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// Turns a serde message into a sentence with a fix.
+fn describe(src: &Source, section: &str, message: &str, span: Range<usize>) -> Diagnostic {
+    let at = src.locate(span);
+    let known = section_keys(section);
+    if let Some(key) = between(message, "unknown field `", "`") {
+        let help = match did_you_mean(key, known.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the keys of `[{section}]` are: {}", known.join(", ")),
+        };
+        return Diagnostic::error("E001", format!("unknown key `{key}` in `[{section}]`"))
+            .at(at)
+            .help(help);
+    }
+    Diagnostic::error("E001", format!("wrong value in `[{section}]`: {message}"))
+        .at(at)
+        .help("see the project.toml reference in the README for each key's type")
+}
+
+/// The keys of each section, for "did you mean" (`auto_sync` is recognised, but not offered).
+fn section_keys(section: &str) -> &'static [&'static str] {
+    match section {
+        "project" => &["id", "name", "self_service", "languages", "theme"],
+        "activation" => &["qr", "payload"],
+        "apps" => &["app_store", "app_store_qr", "google_play", "google_play_qr"],
+        "registration" => &["url", "instructions"],
+        "contact" => &["name", "email", "phone"],
+        "ids" => &["first", "ledger"],
+        "kit" => &["outputs", "paper", "qr_ec", "qr_size_mm", "date"],
+        _ => &[],
+    }
+}
+
+/// The second pass: every value in its range, every rule of SPEC that needs no other file.
+fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
+    let src = config.source();
+    let mut error = |code: &'static str, span: Range<usize>, message: String, help: &str| {
+        diags.push(Diagnostic::error(code, message).at(src.locate(span)).help(help));
+    };
+    let p = &config.project;
+
+    let id = p.id.get_ref();
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        error("E001", p.id.span(), format!("the project id `{}` is not valid", id.escape_debug()),
+            "use 1 to 64 characters from a-z, 0-9 and `-`; it names the output folder");
+    }
+    if p.name.get_ref().trim().is_empty() {
+        error("E001", p.name.span(), "the project name is empty".into(), "give the name printed on every material");
+    }
+    if !*p.self_service.get_ref() {
+        error("E002", p.self_service.span(), "the project is not a self-service project".into(),
+            "kits are for self-service projects, and Manager cannot switch an existing project to self-service: create a new project with \"Use self-service registration\" and set `self_service = true`");
+    } else {
+        if let Some(auto_sync) = &p.auto_sync {
+            error("E003", auto_sync.span(), "`auto_sync` is configured in a self-service project".into(),
+                "Manager offers auto-sync only in projects without self-service; remove the key");
+        }
+        if let Some(users) = &config.users {
+            error("E003", users.clone(), "`users` are configured in a self-service project".into(),
+                "in a self-service project users register themselves; remove the `[[users]]` tables");
+        }
+    }
+    let languages = p.languages.get_ref();
+    if languages.is_empty() {
+        error("E001", p.languages.span(), "no language is configured".into(), "name at least one, e.g. `languages = [\"en\"]`");
+    }
+    for (i, lang) in languages.iter().enumerate() {
+        if !is_language_tag(lang.get_ref()) {
+            error("E001", lang.span(), format!("`{}` is not a language tag", lang.get_ref().escape_debug()),
+                "use a tag such as `en`, `de`, `pt-BR`");
+        } else if languages[..i].iter().any(|l| l.get_ref() == lang.get_ref()) {
+            error("E001", lang.span(), format!("the language `{}` is named twice", lang.get_ref()), "name each language once");
+        }
+    }
+
+    let a = &config.activation;
+    match (&a.qr, &a.payload) {
+        (Some(_), Some(payload)) => error("E001", payload.span(), "`[activation]` has both `qr` and `payload`".into(),
+            "keep exactly one: the image downloaded from Manager, or its content"),
+        (None, None) => error("E001", 0..0, "`[activation]` has neither `qr` nor `payload`".into(),
+            "add `qr = \"activation-qr.png\"` with the image from Manager's Settings"),
+        (None, Some(payload)) if payload.get_ref().is_empty() => error("E001", payload.span(),
+            "the activation payload is empty".into(), "paste the content of Manager's activation code"),
+        _ => {}
+    }
+
+    let apps = &config.apps;
+    for (store, link, image) in [
+        ("app_store", &apps.app_store, &apps.app_store_qr),
+        ("google_play", &apps.google_play, &apps.google_play_qr),
+    ] {
+        match (link, image) {
+            (Some(link), Some(_)) => error("E001", link.span(), format!("`{store}` and `{store}_qr` are both set"),
+                "keep exactly one: the link BALTECH publishes, or its downloaded QR image"),
+            (None, None) => error("E001", 0..0, format!("`[apps]` has neither `{store}` nor `{store}_qr`"),
+                "paste the store link BALTECH publishes for the Mobile ID app"),
+            (Some(link), None) => {
+                if let Err(why) = check_store_link(store, link.get_ref()) {
+                    error("E005", link.span(), why, store_help(store));
+                }
+            }
+            (None, Some(_)) => {}
+        }
+    }
+
+    if let Some(url) = &config.registration.url {
+        let u = url.get_ref();
+        if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() <= 8 || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            error("E001", url.span(), format!("`{}` is not a web address", u.escape_debug()),
+                "give the full address of the host system's self-registration page, starting with https://");
+        }
+    }
+    if !config.registration.instructions.get_ref().contains("{lang}") && languages.len() > 1 {
+        error("E001", config.registration.instructions.span(), "the instructions path has no `{lang}`".into(),
+            "with several languages, name one file per language, e.g. \"instructions.{lang}.md\"");
+    }
+    if let Some(email) = &config.contact.email {
+        let e = email.get_ref();
+        if !e.contains('@') || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            error("E001", email.span(), format!("`{}` is not an email address", e.escape_debug()), "write it as name@example.com");
+        }
+    }
+
+    let kit = &config.kit;
+    for (key, list, allowed) in [("outputs", &kit.outputs, &OUTPUTS[..]), ("paper", &kit.paper, &PAPERS[..])] {
+        if let Some(list) = list {
+            if list.get_ref().is_empty() {
+                error("E001", list.span(), format!("`{key}` is empty"), "name at least one, or remove the key for the default");
+            }
+            for item in list.get_ref() {
+                if !allowed.contains(&item.get_ref().as_str()) {
+                    let help = match did_you_mean(item.get_ref(), allowed.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("choose from: {}", allowed.join(", ")),
+                    };
+                    error("E001", item.span(), format!("`{}` is not a known {key} value", item.get_ref().escape_debug()), &help);
+                }
+            }
+        }
+    }
+    if let Some(ec) = &kit.qr_ec {
+        if !["L", "M", "Q", "H"].contains(&ec.get_ref().as_str()) {
+            error("E001", ec.span(), format!("`{}` is not a QR error correction level", ec.get_ref().escape_debug()),
+                "use L, M, Q or H (M is a good default for print)");
+        }
+    }
+    if let Some(size) = &kit.qr_size_mm {
+        if !(20..=150).contains(size.get_ref()) {
+            error("E001", size.span(), format!("a code of {} mm is outside 20 to 150 mm", size.get_ref()),
+                "codes smaller than 20 mm do not scan reliably from a printout");
+        }
+    }
+    if let Some(date) = &kit.date {
+        let d = date.get_ref();
+        if d.date.is_none() || d.time.is_some() {
+            error("E001", date.span(), "`date` must be a calendar date".into(), "write it as date = 2026-03-01");
+        }
+    }
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn store_help(store: &str) -> &'static str {
+    if store == "app_store" {
+        "paste the App Store link BALTECH publishes: https://apps.apple.com/..."
+    } else {
+        "paste the Google Play link BALTECH publishes: https://play.google.com/store/apps/details?id=..."
+    }
+}
+
+/// A store link must be `https` on the store's own host: a wrong link on a printed flyer
+/// sends a whole workforce to the wrong app.
+pub fn check_store_link(store: &str, link: &str) -> std::result::Result<(), String> {
+    let host = if store == "app_store" { "apps.apple.com" } else { "play.google.com" };
+    let Some(rest) = link.strip_prefix("https://") else {
+        return Err(format!("the {} link `{}` is not https", store_name(store), link.escape_debug()));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority != host || link.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("the {} link `{}` is not on {host}", store_name(store), link.escape_debug()));
+    }
+    Ok(())
+}
+
+pub fn store_name(store: &str) -> &'static str {
+    if store.starts_with("app_store") { "App Store" } else { "Google Play" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_links() {
+        assert!(check_store_link("app_store", "https://apps.apple.com/de/app/x/id1").is_ok());
+        assert!(check_store_link("app_store", "http://apps.apple.com/app").is_err());
+        assert!(check_store_link("app_store", "https://apps.apple.com.evil.io/app").is_err());
+        assert!(check_store_link("app_store", "https://apps.apple.com@evil.io/app").is_err());
+        assert!(check_store_link("google_play", "https://play.google.com/store/apps/details?id=a").is_ok());
+        assert!(check_store_link("google_play", "https://apps.apple.com/x").is_err());
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("en") && is_language_tag("pt-BR") && is_language_tag("uk"));
+        assert!(!is_language_tag("EN") && !is_language_tag("e") && !is_language_tag("en_US") && !is_language_tag("../x"));
+    }
+}

@@ -1,0 +1,65 @@
+//! Reading a project: `config` parses `project.toml`, `validate` turns it into the model.
+
+pub mod config;
+pub mod model;
+pub mod paths;
+pub mod validate;
+
+pub use config::Config;
+pub use model::Project;
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// The `project.toml` files a command should work on: each PROJECT given is a file, a folder
+/// holding `project.toml`, or a folder searched recursively for them.
+pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for input in inputs {
+        if input.is_file() {
+            found.push(input.clone());
+            continue;
+        }
+        if !input.is_dir() {
+            return Err(Error::Io {
+                action: "find the project",
+                path: input.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            });
+        }
+        let direct = input.join(config::FILE_NAME);
+        if direct.is_file() {
+            found.push(direct);
+            continue;
+        }
+        let before = found.len();
+        let walker = walkdir::WalkDir::new(input).sort_by_file_name().into_iter();
+        for entry in walker.filter_entry(|e| !is_hidden_or_output(e.path(), input)) {
+            let entry = entry.map_err(|e| Error::Io {
+                action: "search",
+                path: input.clone(),
+                source: e.into(),
+            })?;
+            if entry.file_type().is_file() && entry.file_name() == config::FILE_NAME {
+                found.push(entry.into_path());
+            }
+        }
+        if found.len() == before {
+            return Err(Error::Usage(format!(
+                "no {} found in {}; run `mobileid-kit init {}` to start a project",
+                config::FILE_NAME,
+                crate::diag::display_path(input),
+                crate::diag::display_path(input),
+            )));
+        }
+    }
+    Ok(found)
+}
+
+fn is_hidden_or_output(path: &Path, root: &Path) -> bool {
+    path != root
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') || n == "target" || n == "dist")
+}

@@ -1,0 +1,243 @@
+//! The only place that judges input files: `Config` → `Project`, or diagnostics.
+//! After it nothing re-reads a file or re-checks a value.
+
+use super::config::{self, Config};
+use super::model::{Codes, Contact, KitSettings, Project};
+use super::paths::{self, PathProblem};
+use crate::diag::{Diagnostic, Source};
+use crate::error::{Error, Result};
+use crate::qr::{Ec, Matrix};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use toml::Spanned;
+
+/// Loads and validates a project for `build` and `check`.
+pub fn load(project: &std::path::Path) -> Result<Project> {
+    let config = config::load(project)?;
+    let mut diags = Vec::new();
+    let project = validate(&config, &mut diags);
+    match project {
+        Some(project) if !diags.iter().any(Diagnostic::is_error) => Ok(project),
+        _ => Err(Error::Invalid(diags)),
+    }
+}
+
+/// Turns a config into the model; every problem goes to `diags`.
+pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project> {
+    let src = config.source();
+    let ec = config.kit.qr_ec.as_ref().and_then(|e| Ec::parse(e.get_ref())).unwrap_or(Ec::M);
+
+    let app_store = store_code(config, &src, "app_store", &config.apps.app_store, &config.apps.app_store_qr, ec, diags);
+    let google_play = store_code(config, &src, "google_play", &config.apps.google_play, &config.apps.google_play_qr, ec, diags);
+    let activation = match (&config.activation.qr, &config.activation.payload) {
+        (Some(image), _) => image_payload(config, &src, "activation QR image", image, diags)
+            .and_then(|payload| encode(&payload, ec, &src, image, diags)),
+        (None, Some(payload)) => encode(payload.get_ref(), ec, &src, payload, diags),
+        (None, None) => None,
+    };
+    let registration = match &config.registration.url {
+        Some(url) => encode(url.get_ref(), ec, &src, url, diags).map(Some),
+        None => Some(None),
+    };
+
+    if let Some(ledger) = &config.ids.ledger {
+        resolve(config, &src, "ledger", ledger, diags);
+    }
+    let theme_dir = match &config.project.theme {
+        Some(theme) if theme.get_ref() != crate::theme::DEFAULT_NAME => resolve(config, &src, "theme folder", theme, diags).map(Some),
+        _ => Some(None),
+    };
+
+    let languages: Vec<String> = config.project.languages.get_ref().iter().map(|l| l.get_ref().clone()).collect();
+    let language_at = |lang: &str| {
+        let entry = config.project.languages.get_ref().iter().find(|l| l.get_ref() == lang);
+        src.locate(entry.map_or(config.project.languages.span(), |l| l.span()))
+    };
+    let theme = match theme_dir {
+        Some(dir) => crate::theme::load(dir.as_deref(), &config.dir, &languages, &language_at, diags),
+        None => None,
+    };
+
+    let contact = Contact {
+        name: config.contact.name.as_ref().map(|s| s.get_ref().clone()),
+        email: config.contact.email.as_ref().map(|s| s.get_ref().clone()),
+        phone: config.contact.phone.as_ref().map(|s| s.get_ref().clone()),
+    };
+    let kit = KitSettings {
+        outputs: config.outputs().iter().map(|s| s.to_string()).collect(),
+        paper: match &config.kit.paper {
+            Some(p) => p.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
+            None => vec!["a4".into()],
+        },
+        ec,
+        qr_size_mm: config.kit.qr_size_mm.as_ref().map_or(30, |s| *s.get_ref()),
+        date: config.kit.date.as_ref().map(|d| d.get_ref().to_string()),
+    };
+    let vars = variables(config, &contact, &kit);
+    let mut instructions = BTreeMap::new();
+    for lang in &languages {
+        if let Some(text) = instructions_for(config, &src, lang, &vars, diags) {
+            instructions.insert(lang.clone(), text);
+        }
+    }
+
+    Some(Project {
+        source: config.path.clone(),
+        id: config.project.id.get_ref().clone(),
+        name: config.project.name.get_ref().clone(),
+        languages,
+        codes: Codes {
+            app_store: app_store?,
+            google_play: google_play?,
+            activation: activation?,
+            registration: registration?,
+        },
+        registration_url: config.registration.url.as_ref().map(|u| u.get_ref().clone()),
+        contact,
+        ids_first: *config.ids.first.get_ref(),
+        kit,
+        theme: theme?,
+        instructions,
+    })
+}
+
+/// The variables instructions may use: `{{ project.name }}`, `{{ registration.url }}`, …
+fn variables(config: &Config, contact: &Contact, kit: &KitSettings) -> tera::Context {
+    let p = &config.project;
+    let value = serde_json::json!({
+        "project": {
+            "id": p.id.get_ref(),
+            "name": p.name.get_ref(),
+            "languages": p.languages.get_ref().iter().map(|l| l.get_ref()).collect::<Vec<_>>(),
+        },
+        "registration": { "url": config.registration.url.as_ref().map(|u| u.get_ref()) },
+        "contact": contact,
+        "ids": { "first": config.ids.first.get_ref() },
+        "kit": { "date": kit.date, "qr_ec": kit.ec.as_str(), "qr_size_mm": kit.qr_size_mm },
+    });
+    tera::Context::from_serialize(&value).unwrap_or_default()
+}
+
+fn instructions_for(config: &Config, src: &Source, lang: &str, vars: &tera::Context, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let setting = &config.registration.instructions;
+    let relative = setting.get_ref().replace("{lang}", lang);
+    let path = match paths::resolve(&config.dir, &relative) {
+        Ok(path) => path,
+        Err(PathProblem::Missing) => {
+            diags.push(
+                Diagnostic::error("E007", format!("the language `{lang}` lacks its instructions file `{relative}`"))
+                    .at(src.locate(setting.span()))
+                    .help(format!("write the instructions in {lang} to `{relative}` beside project.toml, or drop `{lang}` from `languages`")),
+            );
+            return None;
+        }
+        Err(problem) => {
+            let (message, help) = problem.describe("instructions file", &relative);
+            diags.push(Diagnostic::error("E004", message).at(src.locate(setting.span())).help(help));
+            return None;
+        }
+    };
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diags.push(Diagnostic::error("E004", format!("the instructions file cannot be read: {e}")).in_file(&path));
+            return None;
+        }
+    };
+    if bytes.len() > crate::instructions::MAX_BYTES {
+        diags.push(
+            Diagnostic::error("E008", format!("the instructions are {} KiB, more than the {} KiB a kit can carry", bytes.len() / 1024, crate::instructions::MAX_BYTES / 1024))
+                .in_file(&path)
+                .help("keep the instructions to what users need to get started; link to longer documentation"),
+        );
+        return None;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let at = Source { path: &path, text: &lossy }.locate(valid..valid + 1);
+            diags.push(Diagnostic::error("E008", "the instructions are not UTF-8 text").at(at).help("save the file as UTF-8"));
+            return None;
+        }
+    };
+    let name = crate::diag::display_path(&path);
+    match crate::instructions::fill(&name, &text, vars) {
+        Ok(filled) => Some(filled),
+        Err(e) => {
+            diags.push(crate::theme::template_error(&e, &path, &text));
+            None
+        }
+    }
+}
+
+fn resolve(config: &Config, src: &Source, what: &str, value: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<PathBuf> {
+    match paths::resolve(&config.dir, value.get_ref()) {
+        Ok(path) => Some(path),
+        Err(problem) => {
+            let (message, help) = problem.describe(what, value.get_ref());
+            diags.push(Diagnostic::error("E004", message).at(src.locate(value.span())).help(help));
+            None
+        }
+    }
+}
+
+/// Reads a QR image named in project.toml and decodes its one code.
+fn image_payload(config: &Config, src: &Source, what: &str, image: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let path = resolve(config, src, what, image, diags)?;
+    let decoded = std::fs::read(&path)
+        .map_err(|e| format!("it cannot be read ({e})"))
+        .and_then(|bytes| crate::qr::decode_single_png(&bytes));
+    match decoded {
+        Ok(payload) => Some(payload),
+        Err(why) => {
+            diags.push(
+                Diagnostic::error("E006", format!("the {what} `{}` cannot be used: {why}", image.get_ref()))
+                    .at(src.locate(image.span()))
+                    .help("download the PNG again from Manager's Settings page, or paste the code's content as `payload`"),
+            );
+            None
+        }
+    }
+}
+
+fn store_code(
+    config: &Config,
+    src: &Source,
+    store: &str,
+    link: &Option<Spanned<String>>,
+    image: &Option<Spanned<String>>,
+    ec: Ec,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Matrix> {
+    match (link, image) {
+        (Some(link), None) => encode(link.get_ref(), ec, src, link, diags),
+        (None, Some(image)) => {
+            let what = format!("{} QR image", config::store_name(store));
+            let payload = image_payload(config, src, &what, image, diags)?;
+            if let Err(why) = config::check_store_link(store, &payload) {
+                diags.push(
+                    Diagnostic::error("E005", format!("the code in `{}` does not lead to the store: {why}", image.get_ref()))
+                        .at(src.locate(image.span()))
+                        .help("use the store QR image BALTECH publishes for the Mobile ID app"),
+                );
+                return None;
+            }
+            encode(&payload, ec, src, image, diags)
+        }
+        _ => None,
+    }
+}
+
+fn encode<T>(payload: &str, ec: Ec, src: &Source, at: &Spanned<T>, diags: &mut Vec<Diagnostic>) -> Option<Matrix> {
+    let matrix = Matrix::encode(payload, ec);
+    if matrix.is_none() {
+        diags.push(
+            Diagnostic::error("E006", format!("a payload of {} bytes does not fit in a QR code at level {}", payload.len(), ec.as_str()))
+                .at(src.locate(at.span()))
+                .help("use a lower `qr_ec` in [kit], or a shorter text"),
+        );
+    }
+    matrix
+}

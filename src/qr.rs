@@ -1,0 +1,257 @@
+//! QR codes: encode a payload once into a matrix, render it as SVG or PNG, and decode
+//! images (the activation code from Manager, store codes, and our own outputs in tests).
+
+use std::fmt::Write as _;
+
+/// Modules of light margin around every code, as the QR standard asks.
+pub const QUIET_ZONE: usize = 4;
+/// Pixels per module in PNG output.
+pub const PNG_SCALE: usize = 10;
+/// Images larger than this (in pixels, either side) are refused before decoding.
+pub const MAX_IMAGE_SIDE: u32 = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ec {
+    L,
+    M,
+    Q,
+    H,
+}
+
+impl Ec {
+    pub fn parse(s: &str) -> Option<Ec> {
+        Some(match s {
+            "L" => Ec::L,
+            "M" => Ec::M,
+            "Q" => Ec::Q,
+            "H" => Ec::H,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ec::L => "L",
+            Ec::M => "M",
+            Ec::Q => "Q",
+            Ec::H => "H",
+        }
+    }
+
+    fn level(self) -> qrcode::EcLevel {
+        match self {
+            Ec::L => qrcode::EcLevel::L,
+            Ec::M => qrcode::EcLevel::M,
+            Ec::Q => qrcode::EcLevel::Q,
+            Ec::H => qrcode::EcLevel::H,
+        }
+    }
+}
+
+/// An encoded code: the payload and its module matrix (true = dark), without quiet zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matrix {
+    pub payload: String,
+    pub ec: Ec,
+    pub version: i16,
+    pub width: usize,
+    modules: Vec<bool>,
+}
+
+impl Matrix {
+    /// Encodes a payload; `None` when it does not fit in a QR code at this level.
+    pub fn encode(payload: &str, ec: Ec) -> Option<Matrix> {
+        let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), ec.level()).ok()?;
+        let version = match code.version() {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        };
+        Some(Matrix {
+            payload: payload.to_string(),
+            ec,
+            version,
+            width: code.width(),
+            modules: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect(),
+        })
+    }
+
+    pub fn dark(&self, x: usize, y: usize) -> bool {
+        self.modules[y * self.width + x]
+    }
+
+    /// Edge length in modules including the quiet zone.
+    pub fn outer_width(&self) -> usize {
+        self.width + 2 * QUIET_ZONE
+    }
+
+    /// Horizontal runs of dark modules: (x, y, length), quiet zone excluded.
+    pub fn runs(&self) -> Vec<(usize, usize, usize)> {
+        let mut runs = Vec::new();
+        for y in 0..self.width {
+            let mut x = 0;
+            while x < self.width {
+                if self.dark(x, y) {
+                    let start = x;
+                    while x < self.width && self.dark(x, y) {
+                        x += 1;
+                    }
+                    runs.push((start, y, x - start));
+                } else {
+                    x += 1;
+                }
+            }
+        }
+        runs
+    }
+
+    /// The path data of all dark modules, in module units, offset by the quiet zone.
+    pub fn svg_path_data(&self) -> String {
+        let mut d = String::new();
+        for (x, y, len) in self.runs() {
+            let _ = write!(d, "M{} {}h{len}v1h-{len}z", x + QUIET_ZONE, y + QUIET_ZONE);
+        }
+        d
+    }
+
+    /// A standalone SVG: a light square with one dark path, crisp edges.
+    pub fn to_svg(&self, title: &str) -> String {
+        let n = self.outer_width();
+        let px = n * PNG_SCALE;
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{px}\" height=\"{px}\" viewBox=\"0 0 {n} {n}\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"{title}\"><title>{title}</title><rect width=\"{n}\" height=\"{n}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{}\"/></svg>\n",
+            self.svg_path_data(),
+            title = crate::html::escape(title),
+        )
+    }
+
+    /// The SVG element for an HTML page: sized by CSS (`svg.qr`), light background, one path.
+    pub fn to_inline_svg(&self, label: &str) -> String {
+        let n = self.outer_width();
+        format!(
+            "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {n} {n}\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"{label}\"><rect width=\"{n}\" height=\"{n}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{}\"/></svg>",
+            self.svg_path_data(),
+            label = crate::html::escape(label),
+        )
+    }
+
+    /// A greyscale PNG, whole pixels per module.
+    pub fn to_png(&self, scale: usize) -> Vec<u8> {
+        let side = self.outer_width() * scale;
+        let mut pixels = vec![255u8; side * side];
+        for (x, y, len) in self.runs() {
+            for row in 0..scale {
+                let py = (y + QUIET_ZONE) * scale + row;
+                let start = py * side + (x + QUIET_ZONE) * scale;
+                pixels[start..start + len * scale].fill(0);
+            }
+        }
+        encode_png_grey(side as u32, side as u32, &pixels)
+    }
+}
+
+/// Encodes 8-bit greyscale pixels as PNG (deterministic: no timestamps).
+pub fn encode_png_grey(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::High);
+    // Writing into a Vec cannot fail for an image whose size matches its header.
+    if let Ok(mut writer) = encoder.write_header() {
+        let _ = writer.write_image_data(pixels);
+    }
+    out
+}
+
+/// A greyscale raster, as decoders want it.
+pub struct Grey {
+    pub width: usize,
+    pub height: usize,
+    pub pixels: Vec<u8>,
+}
+
+/// Reads a PNG into greyscale, refusing absurd dimensions before allocating.
+pub fn read_png(bytes: &[u8]) -> Result<Grey, String> {
+    let mut limits = png::Limits::default();
+    limits.bytes = 256 * 1024 * 1024;
+    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(|e| format!("not a readable PNG image ({e})"))?;
+    let (w, h) = (reader.info().width, reader.info().height);
+    if w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
+        return Err(format!("the image is {w}×{h} pixels, larger than {MAX_IMAGE_SIDE} on a side"));
+    }
+    let size = reader.output_buffer_size().ok_or("the image is too large")?;
+    let mut buf = vec![0; size];
+    let info = reader.next_frame(&mut buf).map_err(|e| format!("the PNG image is damaged ({e})"))?;
+    let channels = info.color_type.samples();
+    let (width, height) = (info.width as usize, info.height as usize);
+    let mut pixels = Vec::with_capacity(width * height);
+    for y in 0..height {
+        let row = &buf[y * info.line_size..][..width * channels];
+        for px in row.chunks_exact(channels) {
+            let (luma, alpha) = match channels {
+                1 => (px[0] as u32, 255),
+                2 => (px[0] as u32, px[1] as u32),
+                3 => ((px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000, 255),
+                _ => ((px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000, px[3] as u32),
+            };
+            // Transparent pixels count as the light background they are shown on.
+            pixels.push(((luma * alpha + 255 * (255 - alpha)) / 255) as u8);
+        }
+    }
+    Ok(Grey { width, height, pixels })
+}
+
+/// Decodes every QR code in a greyscale image.
+pub fn decode_grey(image: &Grey) -> Vec<Result<String, String>> {
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(image.width, image.height, |x, y| {
+        image.pixels[y * image.width + x]
+    });
+    prepared
+        .detect_grids()
+        .into_iter()
+        .map(|grid| grid.decode().map(|(_, content)| content).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// Decodes an image file that must hold exactly one QR code.
+pub fn decode_single_png(bytes: &[u8]) -> Result<String, String> {
+    let image = read_png(bytes)?;
+    let mut found = decode_grey(&image);
+    match found.len() {
+        0 => Err("the image holds no QR code that can be read".into()),
+        1 => found.remove(0).map_err(|e| format!("the QR code in the image cannot be decoded ({e})")),
+        n => Err(format!("the image holds {n} QR codes; it must hold exactly one")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_round_trip() {
+        let m = Matrix::encode("MOBILEID:ACME-HQ:0123456789", Ec::M).unwrap();
+        assert_eq!(decode_single_png(&m.to_png(PNG_SCALE)).unwrap(), m.payload);
+        assert_eq!(decode_single_png(&m.to_png(3)).unwrap(), m.payload);
+    }
+
+    #[test]
+    fn too_long_payload_does_not_fit() {
+        assert!(Matrix::encode(&"x".repeat(3000), Ec::H).is_none());
+        assert!(Matrix::encode(&"x".repeat(1000), Ec::H).is_some());
+    }
+
+    #[test]
+    fn runs_cover_exactly_the_dark_modules() {
+        let m = Matrix::encode("hello", Ec::L).unwrap();
+        let dark: usize = (0..m.width).flat_map(|y| (0..m.width).map(move |x| (x, y))).filter(|&(x, y)| m.dark(x, y)).count();
+        assert_eq!(m.runs().iter().map(|r| r.2).sum::<usize>(), dark);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode_single_png(b"not a png").is_err());
+        assert!(decode_single_png(&[0x89, b'P', b'N', b'G', 13, 10, 26, 10, 0, 0]).is_err());
+    }
+}

@@ -1,0 +1,190 @@
+//! Themes: a folder of templates, static files and UI strings. The `default` theme is built
+//! into the binary; a project's theme folder overrides it file by file, and a project's own
+//! `i18n/<lang>.toml` adds a language or rewords strings.
+
+use crate::diag::{Diagnostic, Location, Source};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The built-in default theme, embedded so that an installed binary works from any folder.
+const DEFAULT: &[(&str, &[u8])] = &[
+    ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),
+    ("templates/projects.html", include_bytes!("../themes/default/templates/projects.html")),
+    ("templates/message.txt", include_bytes!("../themes/default/templates/message.txt")),
+    ("static/style.css", include_bytes!("../themes/default/static/style.css")),
+    ("i18n/en.toml", include_bytes!("../themes/default/i18n/en.toml")),
+    ("i18n/de.toml", include_bytes!("../themes/default/i18n/de.toml")),
+];
+
+pub const DEFAULT_NAME: &str = "default";
+
+/// One theme file and where it came from (for diagnostics).
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    pub bytes: Vec<u8>,
+    pub origin: PathBuf,
+}
+
+/// Strings of one language, key → text.
+pub type Strings = BTreeMap<String, String>;
+
+#[derive(Debug)]
+pub struct Theme {
+    pub files: BTreeMap<String, ThemeFile>,
+    pub templates: tera::Tera,
+    /// language → strings
+    pub strings: BTreeMap<String, Strings>,
+}
+
+impl Theme {
+    pub fn text(&self, name: &str) -> &str {
+        self.files
+            .get(name)
+            .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+            .unwrap_or_default()
+    }
+}
+
+fn default_files() -> BTreeMap<String, ThemeFile> {
+    DEFAULT
+        .iter()
+        .map(|(name, bytes)| {
+            let file = ThemeFile {
+                bytes: bytes.to_vec(),
+                origin: Path::new("themes/default").join(name),
+            };
+            (name.to_string(), file)
+        })
+        .collect()
+}
+
+/// The text of a built-in strings file, e.g. for `init` to start a new language from.
+pub fn default_strings_text(lang: &str) -> &'static str {
+    let name = format!("i18n/{lang}.toml");
+    DEFAULT
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, b)| std::str::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+/// The keys every language must have: those of the default theme's English strings.
+pub fn required_keys() -> Vec<String> {
+    let text = default_strings_text("en");
+    toml::from_str::<Strings>(text).map(|s| s.into_keys().collect()).unwrap_or_default()
+}
+
+/// Builds the theme: default files, overridden by `folder` (when the project names one),
+/// strings for each language, templates compiled. Problems go to `diags`.
+pub fn load(
+    folder: Option<&Path>,
+    project_dir: &Path,
+    languages: &[String],
+    language_at: &dyn Fn(&str) -> Location,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Theme> {
+    let before = diags.len();
+    let mut files = default_files();
+    if let Some(folder) = folder {
+        for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(Diagnostic::error("E004", format!("the theme folder cannot be read: {e}")).in_file(folder));
+                    continue;
+                }
+            };
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(folder) else { continue };
+            let name = rel.to_string_lossy().replace('\\', "/");
+            if entry.path_is_symlink() {
+                diags.push(
+                    Diagnostic::error("E004", format!("the theme file `{name}` is a link"))
+                        .in_file(entry.path())
+                        .help("copy the file into the theme folder instead of linking it"),
+                );
+                continue;
+            }
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    files.insert(name, ThemeFile { bytes, origin: entry.path().to_path_buf() });
+                }
+                Err(e) => diags.push(Diagnostic::error("E004", format!("the theme file cannot be read: {e}")).in_file(entry.path())),
+            }
+        }
+    }
+
+    let required = required_keys();
+    let mut strings = BTreeMap::new();
+    for lang in languages {
+        let mut merged = Strings::new();
+        let theme_file = files.get(&format!("i18n/{lang}.toml")).cloned();
+        let project_file = project_dir.join("i18n").join(format!("{lang}.toml"));
+        let project_file = match std::fs::read(&project_file) {
+            Ok(bytes) => Some(ThemeFile { bytes, origin: project_file }),
+            Err(_) => None,
+        };
+        let mut last_origin = None;
+        for file in [theme_file, project_file].into_iter().flatten() {
+            if let Some(parsed) = parse_strings(&file, diags) {
+                merged.extend(parsed);
+            }
+            last_origin = Some(file.origin);
+        }
+        let missing: Vec<&str> = required.iter().filter(|k| !merged.contains_key(*k)).map(String::as_str).collect();
+        if !missing.is_empty() {
+            let read = last_origin.map(|o| format!(" (read: {})", crate::diag::display_path(&o)));
+            diags.push(
+                Diagnostic::error("E007", format!("the language `{lang}` lacks theme strings: {}", missing.join(", ")))
+                    .at(language_at(lang))
+                    .help(format!("add them to i18n/{lang}.toml beside project.toml{}", read.unwrap_or_default())),
+            );
+        }
+        strings.insert(lang.clone(), merged);
+    }
+
+    let mut templates = tera::Tera::new();
+    for (name, file) in &files {
+        let Some(template) = name.strip_prefix("templates/") else { continue };
+        let source = String::from_utf8_lossy(&file.bytes);
+        if let Err(e) = templates.add_raw_template(template, &source) {
+            diags.push(template_error(&e, &file.origin, &source));
+        }
+    }
+    (diags.len() == before).then_some(Theme { files, templates, strings })
+}
+
+fn parse_strings(file: &ThemeFile, diags: &mut Vec<Diagnostic>) -> Option<Strings> {
+    let text = String::from_utf8_lossy(&file.bytes);
+    match toml::from_str::<Strings>(&text) {
+        Ok(strings) => Some(strings),
+        Err(e) => {
+            let src = Source { path: &file.origin, text: &text };
+            diags.push(
+                Diagnostic::error("E007", format!("the theme strings cannot be read: {}", e.message()))
+                    .at(src.locate(e.span().unwrap_or(0..0)))
+                    .help("each line is `key = \"text\"`"),
+            );
+            None
+        }
+    }
+}
+
+/// A tera error as an E008 pointing into the template (or instructions) file.
+pub fn template_error(error: &tera::Error, file: &Path, text: &str) -> Diagnostic {
+    let src = Source { path: file, text };
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let width = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            Diagnostic::error("E008", format!("`{}` cannot be rendered: {}", crate::diag::display_path(file), report.message()))
+                .at(src.locate_line(span.start_line, span.start_col + 1, width))
+                .help("check the `{{ … }}` and `{% … %}` tags; variables are project, registration, contact, ids, kit and lang")
+        }
+        _ => Diagnostic::error("E008", format!("`{}` cannot be rendered: {error}", crate::diag::display_path(file)))
+            .in_file(file)
+            .help("check the `{{ … }}` and `{% … %}` tags"),
+    }
+}
