@@ -214,6 +214,27 @@ pub fn decode_grey(image: &Grey) -> Vec<Result<String, String>> {
         .collect()
 }
 
+/// Rasterises an SVG (one of ours, or any) at `scale` pixels per user unit and decodes
+/// every QR code in it.
+pub fn decode_svg(svg: &str, scale: f32) -> Result<Vec<Result<String, String>>, String> {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default())
+        .map_err(|e| format!("not a readable SVG image ({e})"))?;
+    let size = tree.size();
+    let (w, h) = ((size.width() * scale).ceil() as u32, (size.height() * scale).ceil() as u32);
+    if w == 0 || h == 0 || w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
+        return Err(format!("the SVG image would be {w}×{h} pixels"));
+    }
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("the SVG image is empty")?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    let pixels = pixmap
+        .data()
+        .chunks_exact(4)
+        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
+        .collect();
+    Ok(decode_grey(&Grey { width: w as usize, height: h as usize, pixels }))
+}
+
 /// Decodes an image file that must hold exactly one QR code.
 pub fn decode_single_png(bytes: &[u8]) -> Result<String, String> {
     let image = read_png(bytes)?;
@@ -234,6 +255,16 @@ mod tests {
         let m = Matrix::encode("MOBILEID:ACME-HQ:0123456789", Ec::M).unwrap();
         assert_eq!(decode_single_png(&m.to_png(PNG_SCALE)).unwrap(), m.payload);
         assert_eq!(decode_single_png(&m.to_png(3)).unwrap(), m.payload);
+    }
+
+    #[test]
+    fn svg_round_trip() {
+        let m = Matrix::encode("https://apps.apple.com/app/x", Ec::Q).unwrap();
+        let found = decode_svg(&m.to_svg("app-store"), 1.0).unwrap();
+        assert_eq!(found, vec![Ok(m.payload.clone())]);
+        let inline = m.to_inline_svg("x");
+        let found = decode_svg(&inline, 8.0).unwrap();
+        assert_eq!(found, vec![Ok(m.payload)]);
     }
 
     #[test]
