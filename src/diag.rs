@@ -86,18 +86,17 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let _ = writeln!(out, "{severity}[{}]: {}", self.code, self.message);
-        let mut gutter = 1;
+        let gutter = self.location.as_ref().map_or(1, |l| l.line.to_string().len());
+        let pad = " ".repeat(gutter);
         if let Some(loc) = &self.location {
             let file = display_path(&loc.file);
             if loc.line == 0 {
-                let _ = writeln!(out, "  --> {file}");
+                let _ = writeln!(out, "{pad}--> {file}");
             } else {
-                let _ = writeln!(out, "  --> {file}:{}:{}", loc.line, loc.column);
+                let _ = writeln!(out, "{pad}--> {file}:{}:{}", loc.line, loc.column);
             }
             if let (Some(text), true) = (&loc.source_line, loc.line > 0) {
                 let number = loc.line.to_string();
-                gutter = number.len();
-                let pad = " ".repeat(gutter);
                 let shown = printable(text);
                 let caret_pad: String = shown
                     .chars()
@@ -114,7 +113,7 @@ impl Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{} = help: {help}", " ".repeat(gutter));
+            let _ = writeln!(out, "{pad} = help: {help}");
         }
         out
     }
@@ -207,6 +206,11 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
+/// Orders diagnostics by file, line and column (stable: same place keeps its order).
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column)));
+}
+
 pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     (errors, diagnostics.len() - errors)
@@ -238,7 +242,7 @@ pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) ->
     known
         .into_iter()
         .map(|k| (strsim::jaro_winkler(name, k), k))
-        .filter(|(score, _)| *score > 0.8)
+        .filter(|(score, k)| *score > 0.8 || strsim::damerau_levenshtein(name, k) <= (name.len() / 3).max(1))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
 }
@@ -259,7 +263,7 @@ mod tests {
             .help("it was registered on line 9");
         assert_eq!(
             d.render_text(),
-            "error[E121]: ID 1005 is registered twice\n  --> ledger.csv:2:23\n  |\n2 | 2026-04-02,registered,1005,asmith,\n  |                       ^^^^\n  = help: it was registered on line 9\n"
+            "error[E121]: ID 1005 is registered twice\n --> ledger.csv:2:23\n  |\n2 | 2026-04-02,registered,1005,asmith,\n  |                       ^^^^\n  = help: it was registered on line 9\n"
         );
     }
 

@@ -15,6 +15,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             Err(e) => return Err(e),
         }
     }
+    crate::diag::sort(&mut diagnostics);
     let (errors, warnings) = crate::diag::summary(&diagnostics);
     let text = if errors + warnings == 0 {
         format!("checked {} project(s): no problems\n", sources.len())

@@ -157,6 +157,7 @@ pub fn load(project: &Path) -> Result<Config> {
     };
     let mut diagnostics = Vec::new();
     let config = parse(&path, dir, text, &mut diagnostics);
+    crate::diag::sort(&mut diagnostics);
     match config {
         Some(config) => {
             check_values(&config, &mut diagnostics);
@@ -278,6 +279,8 @@ fn section<T: DeserializeOwned>(
         return None;
     }
     let mut failed = false;
+    // Keys dropped after an error, and the keys "did you mean" offered for them: their
+    // absence is a consequence, not another problem.
     let mut dropped: Vec<String> = Vec::new();
     for _ in 0..256 {
         let error = match T::deserialize(ValueDeserializer::from(value.clone())) {
@@ -304,9 +307,12 @@ fn section<T: DeserializeOwned>(
             .iter()
             .find(|(k, v)| contains(&k.span(), span.start) || contains(&v.span(), span.start))
             .map(|(k, _)| k.clone());
-        diags.push(describe(src, name, &message, span));
+        diags.push(describe(src, name, key.as_ref().map(|k| k.get_ref().as_ref()), &message, span));
         let Some(key) = key else { return None };
         dropped.push(key.get_ref().to_string());
+        if let Some(close) = did_you_mean(key.get_ref(), section_keys(name).iter().copied()) {
+            dropped.push(close.to_string());
+        }
         table.remove(&key);
     }
     None
@@ -322,7 +328,7 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 }
 
 /// Turns a serde message into a sentence with a fix.
-fn describe(src: &Source, section: &str, message: &str, span: Range<usize>) -> Diagnostic {
+fn describe(src: &Source, section: &str, key: Option<&str>, message: &str, span: Range<usize>) -> Diagnostic {
     let at = src.locate(span);
     let known = section_keys(section);
     if let Some(key) = between(message, "unknown field `", "`") {
@@ -334,7 +340,8 @@ fn describe(src: &Source, section: &str, message: &str, span: Range<usize>) -> D
             .at(at)
             .help(help);
     }
-    Diagnostic::error("E001", format!("wrong value in `[{section}]`: {message}"))
+    let what = key.map_or(format!("a value in `[{section}]`"), |k| format!("`{k}` in `[{section}]`"));
+    Diagnostic::error("E001", format!("{what} has the wrong type or range: {message}"))
         .at(at)
         .help("see the project.toml reference in the README for each key's type")
 }

@@ -16,6 +16,7 @@ pub fn load(project: &std::path::Path) -> Result<Project> {
     let config = config::load(project)?;
     let mut diags = Vec::new();
     let project = validate(&config, &mut diags);
+    crate::diag::sort(&mut diags);
     match project {
         Some(project) if !diags.iter().any(Diagnostic::is_error) => Ok(project),
         _ => Err(Error::Invalid(diags)),
