@@ -38,13 +38,19 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the distribution kit of each project into DIR/<project.id>/
-    #[command(after_help = "Example:\n  mobileid-kit build example-projects -o dist --lang en --only html,qr")]
+    #[command(
+        after_help = "Example:\n  mobileid-kit build example-projects -o dist --lang en --only html,qr"
+    )]
     Build(BuildArgs),
     /// Validate project.toml, theme, instructions and ledger; print every problem found
-    #[command(after_help = "Example:\n  mobileid-kit check acme-hq --baseline released/ledger.csv --deny-warnings")]
+    #[command(
+        after_help = "Example:\n  mobileid-kit check acme-hq --baseline released/ledger.csv --deny-warnings"
+    )]
     Check(CheckArgs),
     /// Write a new project folder that builds as it is
-    #[command(after_help = "Example:\n  mobileid-kit init acme-hq --name \"ACME Headquarters\" --lang en,de")]
+    #[command(
+        after_help = "Example:\n  mobileid-kit init acme-hq --name \"ACME Headquarters\" --lang en,de"
+    )]
     Init(InitArgs),
 }
 
@@ -82,6 +88,18 @@ pub struct InitArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// Languages, the first is the default (the default theme has en and de)
-    #[arg(long, value_name = "L,..", value_delimiter = ',', default_value = "en,de")]
+    #[arg(
+        long,
+        value_name = "L,..",
+        value_delimiter = ',',
+        default_value = "en,de"
+    )]
     pub lang: Vec<String>,
+}
+
+impl Command {
+    /// Whether the command has a CSV rendering (`--format csv`).
+    pub fn prints_csv(&self) -> bool {
+        false
+    }
 }

@@ -12,7 +12,9 @@ pub fn parse_day(text: &str) -> Option<Day> {
     }
     let number = |range: std::ops::Range<usize>| -> Option<i64> {
         let part = text.get(range)?;
-        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
     let (y, m, d) = (number(0..4)?, number(5..7)?, number(8..10)?);
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
@@ -85,7 +87,15 @@ pub fn civil_from_days(z: Day) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 pub fn format_day(day: Day) -> String {
@@ -115,13 +125,28 @@ mod tests {
 
     #[test]
     fn date_times_count_as_their_day() {
-        assert_eq!(parse_day("2026-04-02T23:59:59+02:00"), parse_day("2026-04-02"));
-        assert_eq!(parse_day("2026-04-02T08:00:00.123Z"), parse_day("2026-04-02"));
+        assert_eq!(
+            parse_day("2026-04-02T23:59:59+02:00"),
+            parse_day("2026-04-02")
+        );
+        assert_eq!(
+            parse_day("2026-04-02T08:00:00.123Z"),
+            parse_day("2026-04-02")
+        );
     }
 
     #[test]
     fn rejects_bad_dates() {
-        for bad in ["2026-02-30", "2026-13-01", "26-01-01", "2026-01-01X", "2026/01/01", "2026-01-01T25", "", "2025-02-29"] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-01-01",
+            "2026-01-01X",
+            "2026/01/01",
+            "2026-01-01T25",
+            "",
+            "2025-02-29",
+        ] {
             assert_eq!(parse_day(bad), None, "{bad}");
         }
         assert!(parse_day("2024-02-29").is_some());

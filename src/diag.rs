@@ -86,7 +86,10 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let _ = writeln!(out, "{severity}[{}]: {}", self.code, self.message);
-        let gutter = self.location.as_ref().map_or(1, |l| l.line.to_string().len());
+        let gutter = self
+            .location
+            .as_ref()
+            .map_or(1, |l| l.line.to_string().len());
         let pad = " ".repeat(gutter);
         if let Some(loc) = &self.location {
             let file = display_path(&loc.file);
@@ -105,11 +108,7 @@ impl Diagnostic {
                     .collect();
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{number} | {shown}");
-                let _ = writeln!(
-                    out,
-                    "{pad} | {caret_pad}{}",
-                    "^".repeat(loc.width.max(1))
-                );
+                let _ = writeln!(out, "{pad} | {caret_pad}{}", "^".repeat(loc.width.max(1)));
             }
         }
         if let Some(help) = &self.help {
@@ -208,7 +207,11 @@ struct JsonDiagnostic<'a> {
 
 /// Orders diagnostics by file, line and column (stable: same place keeps its order).
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.column)));
+    diagnostics.sort_by_key(|d| {
+        d.location
+            .as_ref()
+            .map(|l| (l.file.clone(), l.line, l.column))
+    });
 }
 
 pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
@@ -242,7 +245,9 @@ pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) ->
     known
         .into_iter()
         .map(|k| (strsim::jaro_winkler(name, k), k))
-        .filter(|(score, k)| *score > 0.8 || strsim::damerau_levenshtein(name, k) <= (name.len() / 3).max(1))
+        .filter(|(score, k)| {
+            *score > 0.8 || strsim::damerau_levenshtein(name, k) <= (name.len() / 3).max(1)
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
 }

@@ -27,7 +27,10 @@ pub fn csp_hash(content: &str) -> String {
     use base64::Engine as _;
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(content.as_bytes());
-    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }
 
 /// The policy of every page: nothing may load from anywhere; the one inline style is
@@ -43,7 +46,10 @@ pub fn csp(style: &str) -> String {
 mod tests {
     #[test]
     fn escapes_markup_and_controls() {
-        assert_eq!(super::escape("<script>&\"'"), "&lt;script&gt;&amp;&quot;&#39;");
+        assert_eq!(
+            super::escape("<script>&\"'"),
+            "&lt;script&gt;&amp;&quot;&#39;"
+        );
         assert_eq!(super::escape("a\u{202E}b\0"), "a\u{FFFD}b\u{FFFD}");
         assert_eq!(super::escape("Привет Γειά"), "Привет Γειά");
     }

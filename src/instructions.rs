@@ -29,7 +29,12 @@ pub fn to_html(markdown: &str) -> String {
             keep.then_some(event)
         }
         Event::End(TagEnd::Link) => link_kept.pop().unwrap_or(false).then_some(event),
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => Some(Event::Start(Tag::Heading {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
             level: shift(level),
             id,
             classes,
@@ -60,7 +65,9 @@ fn shift(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
 /// Links in instructions may go to web pages, mail and phone numbers, nowhere else.
 pub fn is_safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
-    ["https://", "http://", "mailto:", "tel:"].iter().any(|s| lower.starts_with(s))
+    ["https://", "http://", "mailto:", "tel:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
 }
 
 /// The Markdown as plain text (for mail and chat): structure kept as line breaks and bullets.
@@ -70,7 +77,9 @@ pub fn to_plain_text(markdown: &str) -> String {
     let mut link_dest: Vec<String> = Vec::new();
     for event in parser(markdown) {
         match event {
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push('\n'),
             Event::Start(Tag::Item) => {
@@ -97,18 +106,18 @@ pub fn to_plain_text(markdown: &str) -> String {
             }
             Event::Start(Tag::Link { dest_url, .. }) => link_dest.push(dest_url.to_string()),
             Event::End(TagEnd::Link) => {
-                if let Some(dest) = link_dest.pop() {
-                    if !out.ends_with(dest.as_str()) {
-                        out.push_str(&format!(" ({dest})"));
-                    }
+                if let Some(dest) = link_dest.pop()
+                    && !out.ends_with(dest.as_str())
+                {
+                    out.push_str(&format!(" ({dest})"));
                 }
             }
-            Event::End(TagEnd::Item) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => {
+                out.push('\n');
             }
-            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::CodeBlock) => {
+            Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::CodeBlock) => {
                 out.push('\n');
                 if lists.is_empty() {
                     out.push('\n');
@@ -128,17 +137,31 @@ mod tests {
     #[test]
     fn raw_html_is_text() {
         let html = to_html("Hi <script>alert(1)</script> & <b>x</b>\n\n<div>block</div>\n");
-        assert!(!html.contains("<script>") && !html.contains("<b>") && !html.contains("<div>"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>") && !html.contains("<div>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
         assert!(html.contains("&amp;"));
     }
 
     #[test]
     fn unsafe_links_and_images_are_dropped() {
-        let html = to_html("[x](javascript:alert(1)) [y](https://ok.example) ![img](https://tracker.example/a.png)");
+        let html = to_html(
+            "[x](javascript:alert(1)) [y](https://ok.example) ![img](https://tracker.example/a.png)",
+        );
         assert!(!html.contains("javascript"), "{html}");
-        assert!(!html.contains("<img") && !html.contains("tracker"), "{html}");
-        assert!(html.contains("<a href=\"https://ok.example\">y</a>"), "{html}");
+        assert!(
+            !html.contains("<img") && !html.contains("tracker"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"https://ok.example\">y</a>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -148,7 +171,12 @@ mod tests {
 
     #[test]
     fn plain_text_keeps_lists_and_links() {
-        let text = to_plain_text("# Setup\n\n1. Open [the page](https://x.example)\n2. Scan\n\nDone *now*.\n");
-        assert_eq!(text, "Setup\n\n1. Open the page (https://x.example)\n2. Scan\n\nDone now.\n");
+        let text = to_plain_text(
+            "# Setup\n\n1. Open [the page](https://x.example)\n2. Scan\n\nDone *now*.\n",
+        );
+        assert_eq!(
+            text,
+            "Setup\n\n1. Open the page (https://x.example)\n2. Scan\n\nDone now.\n"
+        );
     }
 }

@@ -33,6 +33,10 @@ pub struct Outcome {
 pub fn run(cli: Cli) -> i32 {
     let format = cli.global.format;
     let quiet = cli.global.quiet;
+    if format == Format::Csv && !cli.command.prints_csv() {
+        eprintln!("error: --format csv is only for `status`");
+        return 2;
+    }
     let result = match cli.command {
         Command::Build(args) => commands::build::run(&args, quiet),
         Command::Check(args) => commands::check::run(&args),
@@ -46,13 +50,19 @@ pub fn run(cli: Cli) -> i32 {
             i32::from(failing)
         }
         Err(Error::Invalid(diagnostics)) => {
-            let outcome = Outcome { diagnostics, ..Outcome::default() };
+            let outcome = Outcome {
+                diagnostics,
+                ..Outcome::default()
+            };
             print_outcome(&outcome, format, quiet);
             1
         }
         Err(error) => {
             if format == Format::Json {
-                println!("{}", serde_json::json!({"error": error.to_string(), "exit": error.exit_code()}));
+                println!(
+                    "{}",
+                    serde_json::json!({"error": error.to_string(), "exit": error.exit_code()})
+                );
             } else {
                 eprintln!("error: {error}");
             }
@@ -65,7 +75,10 @@ fn print_outcome(outcome: &Outcome, format: Format, quiet: bool) {
     match format {
         Format::Json => {
             let json = diag::to_json(&outcome.diagnostics, outcome.json.clone());
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
         }
         Format::Text | Format::Csv => {
             let mut err = String::new();

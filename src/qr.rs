@@ -61,7 +61,8 @@ pub struct Matrix {
 impl Matrix {
     /// Encodes a payload; `None` when it does not fit in a QR code at this level.
     pub fn encode(payload: &str, ec: Ec) -> Option<Matrix> {
-        let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), ec.level()).ok()?;
+        let code =
+            qrcode::QrCode::with_error_correction_level(payload.as_bytes(), ec.level()).ok()?;
         let version = match code.version() {
             qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
         };
@@ -70,7 +71,11 @@ impl Matrix {
             ec,
             version,
             width: code.width(),
-            modules: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect(),
+            modules: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
         })
     }
 
@@ -171,18 +176,27 @@ pub struct Grey {
 
 /// Reads a PNG into greyscale, refusing absurd dimensions before allocating.
 pub fn read_png(bytes: &[u8]) -> Result<Grey, String> {
-    let mut limits = png::Limits::default();
-    limits.bytes = 256 * 1024 * 1024;
+    let limits = png::Limits {
+        bytes: 256 * 1024 * 1024,
+    };
     let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().map_err(|e| format!("not a readable PNG image ({e})"))?;
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("not a readable PNG image ({e})"))?;
     let (w, h) = (reader.info().width, reader.info().height);
     if w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
-        return Err(format!("the image is {w}×{h} pixels, larger than {MAX_IMAGE_SIDE} on a side"));
+        return Err(format!(
+            "the image is {w}×{h} pixels, larger than {MAX_IMAGE_SIDE} on a side"
+        ));
     }
-    let size = reader.output_buffer_size().ok_or("the image is too large")?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or("the image is too large")?;
     let mut buf = vec![0; size];
-    let info = reader.next_frame(&mut buf).map_err(|e| format!("the PNG image is damaged ({e})"))?;
+    let info = reader
+        .next_frame(&mut buf)
+        .map_err(|e| format!("the PNG image is damaged ({e})"))?;
     let channels = info.color_type.samples();
     let (width, height) = (info.width as usize, info.height as usize);
     let mut pixels = Vec::with_capacity(width * height);
@@ -192,25 +206,40 @@ pub fn read_png(bytes: &[u8]) -> Result<Grey, String> {
             let (luma, alpha) = match channels {
                 1 => (px[0] as u32, 255),
                 2 => (px[0] as u32, px[1] as u32),
-                3 => ((px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000, 255),
-                _ => ((px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000, px[3] as u32),
+                3 => (
+                    (px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000,
+                    255,
+                ),
+                _ => (
+                    (px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000,
+                    px[3] as u32,
+                ),
             };
             // Transparent pixels count as the light background they are shown on.
             pixels.push(((luma * alpha + 255 * (255 - alpha)) / 255) as u8);
         }
     }
-    Ok(Grey { width, height, pixels })
+    Ok(Grey {
+        width,
+        height,
+        pixels,
+    })
 }
 
 /// Decodes every QR code in a greyscale image.
 pub fn decode_grey(image: &Grey) -> Vec<Result<String, String>> {
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(image.width, image.height, |x, y| {
-        image.pixels[y * image.width + x]
-    });
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(image.width, image.height, |x, y| {
+            image.pixels[y * image.width + x]
+        });
     prepared
         .detect_grids()
         .into_iter()
-        .map(|grid| grid.decode().map(|(_, content)| content).map_err(|e| e.to_string()))
+        .map(|grid| {
+            grid.decode()
+                .map(|(_, content)| content)
+                .map_err(|e| e.to_string())
+        })
         .collect()
 }
 
@@ -220,19 +249,30 @@ pub fn decode_svg(svg: &str, scale: f32) -> Result<Vec<Result<String, String>>, 
     let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default())
         .map_err(|e| format!("not a readable SVG image ({e})"))?;
     let size = tree.size();
-    let (w, h) = ((size.width() * scale).ceil() as u32, (size.height() * scale).ceil() as u32);
+    let (w, h) = (
+        (size.width() * scale).ceil() as u32,
+        (size.height() * scale).ceil() as u32,
+    );
     if w == 0 || h == 0 || w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
         return Err(format!("the SVG image would be {w}×{h} pixels"));
     }
     let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("the SVG image is empty")?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
-    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
     let pixels = pixmap
         .data()
         .chunks_exact(4)
         .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
         .collect();
-    Ok(decode_grey(&Grey { width: w as usize, height: h as usize, pixels }))
+    Ok(decode_grey(&Grey {
+        width: w as usize,
+        height: h as usize,
+        pixels,
+    }))
 }
 
 /// Decodes an image file that must hold exactly one QR code.
@@ -241,8 +281,12 @@ pub fn decode_single_png(bytes: &[u8]) -> Result<String, String> {
     let mut found = decode_grey(&image);
     match found.len() {
         0 => Err("the image holds no QR code that can be read".into()),
-        1 => found.remove(0).map_err(|e| format!("the QR code in the image cannot be decoded ({e})")),
-        n => Err(format!("the image holds {n} QR codes; it must hold exactly one")),
+        1 => found
+            .remove(0)
+            .map_err(|e| format!("the QR code in the image cannot be decoded ({e})")),
+        n => Err(format!(
+            "the image holds {n} QR codes; it must hold exactly one"
+        )),
     }
 }
 
@@ -276,7 +320,10 @@ mod tests {
     #[test]
     fn runs_cover_exactly_the_dark_modules() {
         let m = Matrix::encode("hello", Ec::L).unwrap();
-        let dark: usize = (0..m.width).flat_map(|y| (0..m.width).map(move |x| (x, y))).filter(|&(x, y)| m.dark(x, y)).count();
+        let dark: usize = (0..m.width)
+            .flat_map(|y| (0..m.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| m.dark(x, y))
+            .count();
         assert_eq!(m.runs().iter().map(|r| r.2).sum::<usize>(), dark);
     }
 

@@ -8,12 +8,30 @@ use std::path::{Path, PathBuf};
 
 /// The built-in default theme, embedded so that an installed binary works from any folder.
 const DEFAULT: &[(&str, &[u8])] = &[
-    ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),
-    ("templates/projects.html", include_bytes!("../themes/default/templates/projects.html")),
-    ("templates/message.txt", include_bytes!("../themes/default/templates/message.txt")),
-    ("static/style.css", include_bytes!("../themes/default/static/style.css")),
-    ("i18n/en.toml", include_bytes!("../themes/default/i18n/en.toml")),
-    ("i18n/de.toml", include_bytes!("../themes/default/i18n/de.toml")),
+    (
+        "templates/page.html",
+        include_bytes!("../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/projects.html",
+        include_bytes!("../themes/default/templates/projects.html"),
+    ),
+    (
+        "templates/message.txt",
+        include_bytes!("../themes/default/templates/message.txt"),
+    ),
+    (
+        "static/style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+    (
+        "i18n/en.toml",
+        include_bytes!("../themes/default/i18n/en.toml"),
+    ),
+    (
+        "i18n/de.toml",
+        include_bytes!("../themes/default/i18n/de.toml"),
+    ),
 ];
 
 pub const DEFAULT_NAME: &str = "default";
@@ -71,7 +89,9 @@ pub fn default_strings_text(lang: &str) -> &'static str {
 /// The keys every language must have: those of the default theme's English strings.
 pub fn required_keys() -> Vec<String> {
     let text = default_strings_text("en");
-    toml::from_str::<Strings>(text).map(|s| s.into_keys().collect()).unwrap_or_default()
+    toml::from_str::<Strings>(text)
+        .map(|s| s.into_keys().collect())
+        .unwrap_or_default()
 }
 
 /// Builds the theme: default files, overridden by `folder` (when the project names one),
@@ -90,14 +110,19 @@ pub fn load(
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    diags.push(Diagnostic::error("E004", format!("the theme folder cannot be read: {e}")).in_file(folder));
+                    diags.push(
+                        Diagnostic::error("E004", format!("the theme folder cannot be read: {e}"))
+                            .in_file(folder),
+                    );
                     continue;
                 }
             };
             if entry.file_type().is_dir() {
                 continue;
             }
-            let Ok(rel) = entry.path().strip_prefix(folder) else { continue };
+            let Ok(rel) = entry.path().strip_prefix(folder) else {
+                continue;
+            };
             let name = rel.to_string_lossy().replace('\\', "/");
             if entry.path_is_symlink() {
                 diags.push(
@@ -109,9 +134,18 @@ pub fn load(
             }
             match std::fs::read(entry.path()) {
                 Ok(bytes) => {
-                    files.insert(name, ThemeFile { bytes, origin: entry.path().to_path_buf() });
+                    files.insert(
+                        name,
+                        ThemeFile {
+                            bytes,
+                            origin: entry.path().to_path_buf(),
+                        },
+                    );
                 }
-                Err(e) => diags.push(Diagnostic::error("E004", format!("the theme file cannot be read: {e}")).in_file(entry.path())),
+                Err(e) => diags.push(
+                    Diagnostic::error("E004", format!("the theme file cannot be read: {e}"))
+                        .in_file(entry.path()),
+                ),
             }
         }
     }
@@ -123,7 +157,10 @@ pub fn load(
         let theme_file = files.get(&format!("i18n/{lang}.toml")).cloned();
         let project_file = project_dir.join("i18n").join(format!("{lang}.toml"));
         let project_file = match std::fs::read(&project_file) {
-            Ok(bytes) => Some(ThemeFile { bytes, origin: project_file }),
+            Ok(bytes) => Some(ThemeFile {
+                bytes,
+                origin: project_file,
+            }),
             Err(_) => None,
         };
         let mut last_origin = None;
@@ -133,13 +170,26 @@ pub fn load(
             }
             last_origin = Some(file.origin);
         }
-        let missing: Vec<&str> = required.iter().filter(|k| !merged.contains_key(*k)).map(String::as_str).collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .filter(|k| !merged.contains_key(*k))
+            .map(String::as_str)
+            .collect();
         if !missing.is_empty() {
             let read = last_origin.map(|o| format!(" (read: {})", crate::diag::display_path(&o)));
             diags.push(
-                Diagnostic::error("E007", format!("the language `{lang}` lacks theme strings: {}", missing.join(", ")))
-                    .at(language_at(lang))
-                    .help(format!("add them to i18n/{lang}.toml beside project.toml{}", read.unwrap_or_default())),
+                Diagnostic::error(
+                    "E007",
+                    format!(
+                        "the language `{lang}` lacks theme strings: {}",
+                        missing.join(", ")
+                    ),
+                )
+                .at(language_at(lang))
+                .help(format!(
+                    "add them to i18n/{lang}.toml beside project.toml{}",
+                    read.unwrap_or_default()
+                )),
             );
         }
         strings.insert(lang.clone(), merged);
@@ -147,13 +197,19 @@ pub fn load(
 
     let mut templates = tera::Tera::new();
     for (name, file) in &files {
-        let Some(template) = name.strip_prefix("templates/") else { continue };
+        let Some(template) = name.strip_prefix("templates/") else {
+            continue;
+        };
         let source = String::from_utf8_lossy(&file.bytes);
         if let Err(e) = templates.add_raw_template(template, &source) {
             diags.push(template_error(&e, &file.origin, &source));
         }
     }
-    (diags.len() == before).then_some(Theme { files, templates, strings })
+    (diags.len() == before).then_some(Theme {
+        files,
+        templates,
+        strings,
+    })
 }
 
 fn parse_strings(file: &ThemeFile, diags: &mut Vec<Diagnostic>) -> Option<Strings> {
@@ -161,11 +217,17 @@ fn parse_strings(file: &ThemeFile, diags: &mut Vec<Diagnostic>) -> Option<String
     match toml::from_str::<Strings>(&text) {
         Ok(strings) => Some(strings),
         Err(e) => {
-            let src = Source { path: &file.origin, text: &text };
+            let src = Source {
+                path: &file.origin,
+                text: &text,
+            };
             diags.push(
-                Diagnostic::error("E007", format!("the theme strings cannot be read: {}", e.message()))
-                    .at(src.locate(e.span().unwrap_or(0..0)))
-                    .help("each line is `key = \"text\"`"),
+                Diagnostic::error(
+                    "E007",
+                    format!("the theme strings cannot be read: {}", e.message()),
+                )
+                .at(src.locate(e.span().unwrap_or(0..0)))
+                .help("each line is `key = \"text\"`"),
             );
             None
         }
@@ -178,13 +240,23 @@ pub fn template_error(error: &tera::Error, file: &Path, text: &str) -> Diagnosti
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let width = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            let width = if span.start_line == span.end_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
             Diagnostic::error("E008", format!("`{}` cannot be rendered: {}", crate::diag::display_path(file), report.message()))
                 .at(src.locate_line(span.start_line, span.start_col + 1, width))
                 .help("check the `{{ … }}` and `{% … %}` tags; variables are project, registration, contact, ids, kit and lang")
         }
-        _ => Diagnostic::error("E008", format!("`{}` cannot be rendered: {error}", crate::diag::display_path(file)))
-            .in_file(file)
-            .help("check the `{{ … }}` and `{% … %}` tags"),
+        _ => Diagnostic::error(
+            "E008",
+            format!(
+                "`{}` cannot be rendered: {error}",
+                crate::diag::display_path(file)
+            ),
+        )
+        .in_file(file)
+        .help("check the `{{ … }}` and `{% … %}` tags"),
     }
 }

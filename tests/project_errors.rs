@@ -12,14 +12,29 @@ fn assert_fails(dir: &Path, project: &Path, code: &str, file: &str, line: usize)
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(!dir.join("out").exists(), "nothing may be written");
     let needle = format!("{}:{line}:", project.join(file).display());
-    assert!(r.stderr.contains(&format!("error[{code}]")), "{code} missing:\n{}", r.stderr);
-    assert!(r.stderr.contains(&needle), "{needle} missing:\n{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("error[{code}]")),
+        "{code} missing:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&needle),
+        "{needle} missing:\n{}",
+        r.stderr
+    );
     // The same problem through `check --format json`.
-    let r = run_in(dir, &["check", project.to_str().unwrap(), "--format", "json"]);
+    let r = run_in(
+        dir,
+        &["check", project.to_str().unwrap(), "--format", "json"],
+    );
     assert_eq!(r.code, 1);
     let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     let found = json["diagnostics"].as_array().unwrap().iter().any(|d| {
-        d["code"] == code && d["line"] == line && d["severity"] == "error" && d["file"].as_str().unwrap().ends_with(file) && d["help"].is_string()
+        d["code"] == code
+            && d["line"] == line
+            && d["severity"] == "error"
+            && d["file"].as_str().unwrap().ends_with(file)
+            && d["help"].is_string()
     });
     assert!(found, "{code} at line {line} not in {}", r.stdout);
     build.stderr
@@ -86,7 +101,11 @@ fn e001_syntax_error_and_values_out_of_range() {
 #[test]
 fn e001_binary_garbage_is_a_clear_error() {
     let (tmp, p) = good();
-    std::fs::write(p.join("project.toml"), b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe garbage").unwrap();
+    std::fs::write(
+        p.join("project.toml"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe garbage",
+    )
+    .unwrap();
     let stderr = assert_fails(tmp.path(), &p, "E001", "project.toml", 1);
     assert!(stderr.contains("not UTF-8"), "{stderr}");
 }
@@ -94,7 +113,11 @@ fn e001_binary_garbage_is_a_clear_error() {
 #[test]
 fn e002_not_self_service() {
     let (tmp, p) = good();
-    edit(&p.join("project.toml"), "self_service = true", "self_service = false");
+    edit(
+        &p.join("project.toml"),
+        "self_service = true",
+        "self_service = false",
+    );
     let stderr = assert_fails(tmp.path(), &p, "E002", "project.toml", 4);
     assert!(stderr.contains("Manager cannot switch an existing project to self-service"));
 }
@@ -103,8 +126,16 @@ fn e002_not_self_service() {
 fn e003_users_or_auto_sync_in_self_service() {
     let (tmp, p) = good();
     let toml = p.join("project.toml");
-    edit(&toml, "self_service = true", "self_service = true\nauto_sync = true");
-    std::fs::write(&toml, std::fs::read_to_string(&toml).unwrap() + "\n[[users]]\nname = \"jdoe\"\n").unwrap();
+    edit(
+        &toml,
+        "self_service = true",
+        "self_service = true\nauto_sync = true",
+    );
+    std::fs::write(
+        &toml,
+        std::fs::read_to_string(&toml).unwrap() + "\n[[users]]\nname = \"jdoe\"\n",
+    )
+    .unwrap();
     let stderr = assert_fails(tmp.path(), &p, "E003", "project.toml", 5);
     assert!(stderr.contains("`users` are configured"), "{stderr}");
 }
@@ -113,10 +144,18 @@ fn e003_users_or_auto_sync_in_self_service() {
 fn e004_missing_path_and_path_leaving_the_folder() {
     let (tmp, p) = good();
     let toml = p.join("project.toml");
-    edit(&toml, "qr = \"activation-qr.png\"", "qr = \"../activation-qr.png\"");
+    edit(
+        &toml,
+        "qr = \"activation-qr.png\"",
+        "qr = \"../activation-qr.png\"",
+    );
     let stderr = assert_fails(tmp.path(), &p, "E004", "project.toml", 8);
     assert!(stderr.contains("leaves the project folder"));
-    edit(&toml, "qr = \"../activation-qr.png\"", "qr = \"activation.png\"");
+    edit(
+        &toml,
+        "qr = \"../activation-qr.png\"",
+        "qr = \"activation.png\"",
+    );
     let stderr = assert_fails(tmp.path(), &p, "E004", "project.toml", 8);
     assert!(stderr.contains("`activation.png` does not exist"));
 }
@@ -125,9 +164,14 @@ fn e004_missing_path_and_path_leaving_the_folder() {
 #[test]
 fn e004_link_pointing_outside() {
     let (tmp, p) = good();
-    std::fs::write(tmp.path().join("outside.png"), std::fs::read(p.join("activation-qr.png")).unwrap()).unwrap();
+    std::fs::write(
+        tmp.path().join("outside.png"),
+        std::fs::read(p.join("activation-qr.png")).unwrap(),
+    )
+    .unwrap();
     std::fs::remove_file(p.join("activation-qr.png")).unwrap();
-    std::os::unix::fs::symlink(tmp.path().join("outside.png"), p.join("activation-qr.png")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside.png"), p.join("activation-qr.png"))
+        .unwrap();
     let stderr = assert_fails(tmp.path(), &p, "E004", "project.toml", 8);
     assert!(stderr.contains("leaves the project folder"));
 }
@@ -135,7 +179,11 @@ fn e004_link_pointing_outside() {
 #[test]
 fn e005_store_link_not_https_on_the_store() {
     let (tmp, p) = good();
-    edit(&p.join("project.toml"), "https://apps.apple.com/app/id1", "http://apps.apple.com.evil.example/app");
+    edit(
+        &p.join("project.toml"),
+        "https://apps.apple.com/app/id1",
+        "http://apps.apple.com.evil.example/app",
+    );
     let stderr = assert_fails(tmp.path(), &p, "E005", "project.toml", 11);
     assert!(stderr.contains("is not https"));
 }
@@ -144,7 +192,11 @@ fn e005_store_link_not_https_on_the_store() {
 fn e005_store_image_that_leads_elsewhere() {
     let (tmp, p) = good();
     // The activation image holds no store link.
-    edit(&p.join("project.toml"), "app_store = \"https://apps.apple.com/app/id1\"", "app_store_qr = \"activation-qr.png\"");
+    edit(
+        &p.join("project.toml"),
+        "app_store = \"https://apps.apple.com/app/id1\"",
+        "app_store_qr = \"activation-qr.png\"",
+    );
     let stderr = assert_fails(tmp.path(), &p, "E005", "project.toml", 11);
     assert!(stderr.contains("does not lead to the store"));
 }
@@ -157,7 +209,11 @@ fn e006_image_without_a_code_and_payload_too_long() {
     let stderr = assert_fails(tmp.path(), &p, "E006", "project.toml", 8);
     assert!(stderr.contains("holds no QR code"));
     let payload = "x".repeat(3000);
-    edit(&p.join("project.toml"), "qr = \"activation-qr.png\"", &format!("payload = \"{payload}\""));
+    edit(
+        &p.join("project.toml"),
+        "qr = \"activation-qr.png\"",
+        &format!("payload = \"{payload}\""),
+    );
     let stderr = assert_fails(tmp.path(), &p, "E006", "project.toml", 8);
     assert!(stderr.contains("a payload of 3000 bytes does not fit in a QR code at level M"));
 }
@@ -175,7 +231,11 @@ fn e006_image_with_two_codes() {
             pixels[y * side * 2 + side + x] = one.pixels[y * side + x];
         }
     }
-    std::fs::write(p.join("activation-qr.png"), mobileid_kit::qr::encode_png_grey(side as u32 * 2, side as u32, &pixels)).unwrap();
+    std::fs::write(
+        p.join("activation-qr.png"),
+        mobileid_kit::qr::encode_png_grey(side as u32 * 2, side as u32, &pixels),
+    )
+    .unwrap();
     let stderr = assert_fails(tmp.path(), &p, "E006", "project.toml", 8);
     assert!(stderr.contains("holds 2 QR codes"), "{stderr}");
 }
@@ -183,38 +243,71 @@ fn e006_image_with_two_codes() {
 #[test]
 fn e007_language_without_instructions_or_strings() {
     let (tmp, p) = good();
-    edit(&p.join("project.toml"), "languages = [\"en\", \"de\"]", "languages = [\"en\", \"de\", \"fr\"]");
+    edit(
+        &p.join("project.toml"),
+        "languages = [\"en\", \"de\"]",
+        "languages = [\"en\", \"de\", \"fr\"]",
+    );
     let stderr = assert_fails(tmp.path(), &p, "E007", "project.toml", 5);
     assert!(stderr.contains("the language `fr` lacks its instructions file `instructions.fr.md`"));
-    assert!(stderr.contains("the language `fr` lacks theme strings: "), "{stderr}");
-    assert!(stderr.contains("activation_caption"), "names the missing keys");
+    assert!(
+        stderr.contains("the language `fr` lacks theme strings: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("activation_caption"),
+        "names the missing keys"
+    );
     // A project i18n file that covers only some keys names the others.
     std::fs::create_dir_all(p.join("i18n")).unwrap();
     std::fs::write(p.join("i18n/fr.toml"), "page_title = \"Votre Mobile ID\"\n").unwrap();
     std::fs::write(p.join("instructions.fr.md"), "Bonjour\n").unwrap();
     let stderr = assert_fails(tmp.path(), &p, "E007", "project.toml", 5);
-    assert!(!stderr.contains("page_title,") && stderr.contains("intro"), "{stderr}");
+    assert!(
+        !stderr.contains("page_title,") && stderr.contains("intro"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn e008_instructions_that_fail_to_render() {
     let (tmp, p) = good();
-    std::fs::write(p.join("instructions.de.md"), "## Hallo\n\nWillkommen bei {{ project.nme }}.\n").unwrap();
+    std::fs::write(
+        p.join("instructions.de.md"),
+        "## Hallo\n\nWillkommen bei {{ project.nme }}.\n",
+    )
+    .unwrap();
     let stderr = assert_fails(tmp.path(), &p, "E008", "instructions.de.md", 3);
     assert!(stderr.contains("cannot be rendered"), "{stderr}");
-    std::fs::write(p.join("instructions.de.md"), "## Hallo\n\n{% if project.name %}\nkein Ende\n").unwrap();
+    std::fs::write(
+        p.join("instructions.de.md"),
+        "## Hallo\n\n{% if project.name %}\nkein Ende\n",
+    )
+    .unwrap();
     assert_fails(tmp.path(), &p, "E008", "instructions.de.md", 5);
 }
 
 #[test]
 fn e008_theme_template_that_fails_to_parse() {
     let (tmp, p) = good();
-    edit(&p.join("project.toml"), "languages = [\"en\", \"de\"]", "languages = [\"en\", \"de\"]\ntheme = \"my-theme\"");
+    edit(
+        &p.join("project.toml"),
+        "languages = [\"en\", \"de\"]",
+        "languages = [\"en\", \"de\"]\ntheme = \"my-theme\"",
+    );
     std::fs::create_dir_all(p.join("my-theme/templates")).unwrap();
-    std::fs::write(p.join("my-theme/templates/page.html"), "<html>\n{{ project.name \n</html>\n").unwrap();
+    std::fs::write(
+        p.join("my-theme/templates/page.html"),
+        "<html>\n{{ project.name \n</html>\n",
+    )
+    .unwrap();
     let r = run_in(tmp.path(), &["build", p.to_str().unwrap(), "-o", "out"]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E008]") && r.stderr.contains("my-theme/templates/page.html:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[E008]") && r.stderr.contains("my-theme/templates/page.html:"),
+        "{}",
+        r.stderr
+    );
     assert!(!tmp.path().join("out").exists());
 }
 

@@ -1,9 +1,9 @@
+use crate::Outcome;
 use crate::cli::BuildArgs;
 use crate::diag::display_path;
 use crate::error::{Error, Result};
 use crate::kit::{self, Selection};
 use crate::project::{self, Project};
-use crate::Outcome;
 
 pub fn run(args: &BuildArgs, quiet: bool) -> Result<Outcome> {
     let sources = project::discover(&args.projects)?;
@@ -22,7 +22,10 @@ pub fn run(args: &BuildArgs, quiet: bool) -> Result<Outcome> {
     check_unique_ids(&projects)?;
 
     // Render everything in memory first: nothing is written unless every kit renders.
-    let selection = Selection { only: args.only.clone(), languages: args.lang.clone() };
+    let selection = Selection {
+        only: args.only.clone(),
+        languages: args.lang.clone(),
+    };
     let mut kits = Vec::new();
     for p in &projects {
         let (outputs, languages) = selection.resolve(p)?;
@@ -31,7 +34,7 @@ pub fn run(args: &BuildArgs, quiet: bool) -> Result<Outcome> {
     }
     let index = if projects.len() > 1 {
         let refs: Vec<&Project> = projects.iter().collect();
-        Some(kit::page::projects_index(&refs).map_err(|d| Error::Invalid(vec![d]))?)
+        Some(kit::page::projects_index(&refs)?)
     } else {
         None
     };
@@ -41,17 +44,33 @@ pub fn run(args: &BuildArgs, quiet: bool) -> Result<Outcome> {
     for (p, outputs, files) in &kits {
         let target = kit::write::write_kit(&args.output, &p.id, files)?;
         let skipped = kit::not_built(outputs);
-        text.push_str(&format!("built {} → {} ({} files)\n", p.id, display_path(&target), files.len()));
+        text.push_str(&format!(
+            "built {} → {} ({} files)\n",
+            p.id,
+            display_path(&target),
+            files.len()
+        ));
         if !skipped.is_empty() && !quiet {
-            eprintln!("note: {}: this version does not build {} yet", p.id, skipped.join(", "));
+            eprintln!(
+                "note: {}: this version does not build {} yet",
+                p.id,
+                skipped.join(", ")
+            );
         }
         built.push(serde_json::json!({"project": p.id, "dir": display_path(&target), "files": files.len()}));
     }
     if let Some(index) = index {
         kit::write::write_index(&args.output, &index)?;
-        text.push_str(&format!("wrote {}\n", display_path(&args.output.join("index.html"))));
+        text.push_str(&format!(
+            "wrote {}\n",
+            display_path(&args.output.join("index.html"))
+        ));
     }
-    Ok(Outcome { text, json: serde_json::json!({"built": built}), ..Outcome::default() })
+    Ok(Outcome {
+        text,
+        json: serde_json::json!({"built": built}),
+        ..Outcome::default()
+    })
 }
 
 fn check_unique_ids(projects: &[Project]) -> Result<()> {

@@ -1,7 +1,7 @@
+use crate::Outcome;
 use crate::cli::CheckArgs;
 use crate::error::{Error, Result};
 use crate::project;
-use crate::Outcome;
 
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let sources = project::discover(&args.projects)?;

@@ -1,20 +1,34 @@
+use crate::Outcome;
 use crate::cli::InitArgs;
 use crate::diag::display_path;
 use crate::error::{Error, Result};
-use crate::Outcome;
 use std::path::Path;
 
 const STARTERS: &[(&str, &str)] = &[
-    ("en", include_str!("../../themes/default/starter/instructions.en.md")),
-    ("de", include_str!("../../themes/default/starter/instructions.de.md")),
+    (
+        "en",
+        include_str!("../../themes/default/starter/instructions.en.md"),
+    ),
+    (
+        "de",
+        include_str!("../../themes/default/starter/instructions.de.md"),
+    ),
 ];
 
 pub fn run(args: &InitArgs) -> Result<Outcome> {
     let dir = &args.dir;
     if dir.join(crate::project::config::FILE_NAME).exists() {
-        return Err(Error::Usage(format!("{} already holds a project.toml", display_path(dir))));
+        return Err(Error::Usage(format!(
+            "{} already holds a project.toml",
+            display_path(dir)
+        )));
     }
-    let languages: Vec<String> = args.lang.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let languages: Vec<String> = args
+        .lang
+        .iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     if languages.is_empty() {
         return Err(Error::Usage("--lang needs at least one language".into()));
     }
@@ -22,10 +36,15 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         let ok = (2..=3).contains(&lang.split('-').next().unwrap_or_default().len())
             && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !ok {
-            return Err(Error::Usage(format!("`{lang}` is not a language tag such as en, de or pt-BR")));
+            return Err(Error::Usage(format!(
+                "`{lang}` is not a language tag such as en, de or pt-BR"
+            )));
         }
     }
-    let folder_name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let folder_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let id = project_id(&folder_name);
     let name = args.name.clone().unwrap_or_else(|| folder_name.clone());
 
@@ -33,12 +52,19 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
     files.push(("project.toml".into(), project_toml(&id, &name, &languages)));
     let builtin_strings = ["en", "de"];
     for lang in &languages {
-        let starter = STARTERS.iter().find(|(l, _)| l == lang).unwrap_or(&STARTERS[0]).1;
+        let starter = STARTERS
+            .iter()
+            .find(|(l, _)| l == lang)
+            .unwrap_or(&STARTERS[0])
+            .1;
         files.push((format!("instructions.{lang}.md"), starter.to_string()));
         if !builtin_strings.contains(&lang.as_str()) {
             // A language the default theme lacks starts as a copy of the English strings.
             let en = crate::theme::default_strings_text("en");
-            files.push((format!("i18n/{lang}.toml"), format!("# Translate these strings into `{lang}`.\n{en}")));
+            files.push((
+                format!("i18n/{lang}.toml"),
+                format!("# Translate these strings into `{lang}`.\n{en}"),
+            ));
         }
     }
     let today = crate::date::format_day(crate::date::today());
@@ -54,7 +80,11 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         display_path(dir)
     );
     let json = serde_json::json!({"created": display_path(dir), "files": files.iter().map(|f| &f.0).collect::<Vec<_>>()});
-    Ok(Outcome { text, json, ..Outcome::default() })
+    Ok(Outcome {
+        text,
+        json,
+        ..Outcome::default()
+    })
 }
 
 fn write_new(path: &Path, content: &str) -> Result<()> {
@@ -62,7 +92,10 @@ fn write_new(path: &Path, content: &str) -> Result<()> {
         std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
     }
     if path.exists() {
-        return Err(Error::Usage(format!("{} exists already; init writes only new files", display_path(path))));
+        return Err(Error::Usage(format!(
+            "{} exists already; init writes only new files",
+            display_path(path)
+        )));
     }
     std::fs::write(path, content).map_err(Error::io("write", path))
 }
@@ -72,10 +105,20 @@ fn project_id(name: &str) -> String {
     let mut id: String = name
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     id = id.trim_matches('-').chars().take(64).collect();
-    if id.is_empty() { "mobile-id".into() } else { id }
+    if id.is_empty() {
+        "mobile-id".into()
+    } else {
+        id
+    }
 }
 
 fn toml_string(s: &str) -> String {

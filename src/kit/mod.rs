@@ -6,7 +6,6 @@ pub mod page;
 pub mod text;
 pub mod write;
 
-use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::project::Project;
 
@@ -21,8 +20,16 @@ pub struct KitFile {
 }
 
 impl KitFile {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>, codes: Vec<&'static str>) -> Self {
-        KitFile { path: path.into(), bytes: bytes.into(), codes }
+    pub fn new(
+        path: impl Into<String>,
+        bytes: impl Into<Vec<u8>>,
+        codes: Vec<&'static str>,
+    ) -> Self {
+        KitFile {
+            path: path.into(),
+            bytes: bytes.into(),
+            codes,
+        }
     }
 }
 
@@ -43,14 +50,34 @@ impl Selection {
     /// The outputs and languages to build for a project; a choice outside the project's
     /// own lists is a usage error.
     pub fn resolve(&self, project: &Project) -> Result<(Vec<String>, Vec<String>)> {
-        let outputs = pick(&self.only, &project.kit.outputs, "output", "[kit] outputs", project)?;
-        let languages = pick(&self.languages, &project.languages, "language", "[project] languages", project)?;
+        let outputs = pick(
+            &self.only,
+            &project.kit.outputs,
+            "output",
+            "[kit] outputs",
+            project,
+        )?;
+        let languages = pick(
+            &self.languages,
+            &project.languages,
+            "language",
+            "[project] languages",
+            project,
+        )?;
         Ok((outputs, languages))
     }
 }
 
-fn pick(choice: &Option<Vec<String>>, configured: &[String], what: &str, key: &str, project: &Project) -> Result<Vec<String>> {
-    let Some(choice) = choice else { return Ok(configured.to_vec()) };
+fn pick(
+    choice: &Option<Vec<String>>,
+    configured: &[String],
+    what: &str,
+    key: &str,
+    project: &Project,
+) -> Result<Vec<String>> {
+    let Some(choice) = choice else {
+        return Ok(configured.to_vec());
+    };
     for item in choice {
         if !configured.contains(item) {
             return Err(Error::Usage(format!(
@@ -61,40 +88,46 @@ fn pick(choice: &Option<Vec<String>>, configured: &[String], what: &str, key: &s
         }
     }
     // Keep the project's order, so the default language stays first.
-    Ok(configured.iter().filter(|c| choice.contains(c)).cloned().collect())
+    Ok(configured
+        .iter()
+        .filter(|c| choice.contains(c))
+        .cloned()
+        .collect())
 }
 
 /// Renders a project's kit into memory, manifest last.
 pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Result<Vec<KitFile>> {
     let wants = |kind: &str| outputs.iter().any(|o| o == kind);
     let mut files = Vec::new();
-    let mut diags: Vec<Diagnostic> = Vec::new();
     if wants("qr") {
         for (name, code) in project.codes.all() {
-            files.push(KitFile::new(format!("qr/{name}.svg"), code.to_svg(name), vec![name]));
-            files.push(KitFile::new(format!("qr/{name}.png"), code.to_png(crate::qr::PNG_SCALE), vec![name]));
+            files.push(KitFile::new(
+                format!("qr/{name}.svg"),
+                code.to_svg(name),
+                vec![name],
+            ));
+            files.push(KitFile::new(
+                format!("qr/{name}.png"),
+                code.to_png(crate::qr::PNG_SCALE),
+                vec![name],
+            ));
         }
     }
     if wants("html") {
-        match page::render_all(project, languages) {
-            Ok(pages) => files.extend(pages),
-            Err(d) => diags.push(d),
-        }
+        files.extend(page::render_all(project, languages)?);
     }
     for lang in languages {
         if wants("md") {
             let markdown = &project.instructions[lang];
-            files.push(KitFile::new(format!("instructions.{lang}.md"), markdown.as_bytes(), vec![]));
+            files.push(KitFile::new(
+                format!("instructions.{lang}.md"),
+                markdown.as_bytes(),
+                vec![],
+            ));
         }
         if wants("message") {
-            match text::message(project, lang) {
-                Ok(file) => files.push(file),
-                Err(d) => diags.push(d),
-            }
+            files.push(text::message(project, lang)?);
         }
-    }
-    if !diags.is_empty() {
-        return Err(Error::Invalid(diags));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let manifest = manifest::render(project, &files);
@@ -104,5 +137,9 @@ pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Res
 
 /// The outputs a project asks for that this version does not build yet.
 pub fn not_built(outputs: &[String]) -> Vec<&str> {
-    outputs.iter().map(String::as_str).filter(|o| !BUILT.contains(o)).collect()
+    outputs
+        .iter()
+        .map(String::as_str)
+        .filter(|o| !BUILT.contains(o))
+        .collect()
 }

@@ -1,23 +1,31 @@
 //! The intranet page: `index.html` (default language) and `<lang>/index.html`.
 
 use super::KitFile;
-use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
 use crate::project::Project;
 use serde_json::json;
 
-pub fn render_all(project: &Project, languages: &[String]) -> Result<Vec<KitFile>, Diagnostic> {
+pub fn render_all(project: &Project, languages: &[String]) -> Result<Vec<KitFile>> {
     let mut files = Vec::new();
     let codes = project.codes.names();
     let first = &languages[0];
-    files.push(KitFile::new("index.html", render(project, first, languages, "")?, codes.clone()));
+    files.push(KitFile::new(
+        "index.html",
+        render(project, first, languages, "")?,
+        codes.clone(),
+    ));
     for lang in languages {
-        files.push(KitFile::new(format!("{lang}/index.html"), render(project, lang, languages, "../")?, codes.clone()));
+        files.push(KitFile::new(
+            format!("{lang}/index.html"),
+            render(project, lang, languages, "../")?,
+            codes.clone(),
+        ));
     }
     Ok(files)
 }
 
 /// Renders one language. `up` leads from the page's folder to the kit folder.
-fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Result<String, Diagnostic> {
+fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Result<String> {
     let t = project.strings(lang);
     let css = project.theme.text("static/style.css");
     let switcher: Vec<_> = languages
@@ -35,7 +43,10 @@ fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Resu
             "activation" => &t["activation_caption"],
             _ => &t["registration_caption"],
         };
-        codes.insert(name.replace('-', "_"), json!({"payload": code.payload, "svg": code.to_inline_svg(label)}));
+        codes.insert(
+            name.replace('-', "_"),
+            json!({"payload": code.payload, "svg": code.to_inline_svg(label)}),
+        );
     }
     let context = json!({
         "lang": lang,
@@ -52,17 +63,25 @@ fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Resu
 }
 
 /// Renders a theme template; an error names the template file and line (E008).
-pub fn render_template(project: &Project, name: &str, context: &serde_json::Value) -> Result<String, Diagnostic> {
+pub fn render_template(
+    project: &Project,
+    name: &str,
+    context: &serde_json::Value,
+) -> Result<String> {
     let theme = &project.theme;
     let context = tera::Context::from_serialize(context).unwrap_or_default();
     theme.templates.render(name, &context).map_err(|e| {
         let file = &theme.files[&format!("templates/{name}")];
-        crate::theme::template_error(&e, &file.origin, &String::from_utf8_lossy(&file.bytes))
+        Error::Invalid(vec![crate::theme::template_error(
+            &e,
+            &file.origin,
+            &String::from_utf8_lossy(&file.bytes),
+        )])
     })
 }
 
 /// `DIR/index.html` when one build writes several kits: a list linking to each.
-pub fn projects_index(projects: &[&Project]) -> Result<String, Diagnostic> {
+pub fn projects_index(projects: &[&Project]) -> Result<String> {
     let first = projects[0];
     let lang = first.default_language();
     let css = first.theme.text("static/style.css");

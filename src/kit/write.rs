@@ -19,10 +19,14 @@ pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf>
     let previous = out_dir.join(format!(".{id}.previous"));
     // A build killed between the two renames below left the old kit here.
     if !target.exists() && previous.is_dir() {
-        std::fs::rename(&previous, &target).map_err(Error::io("restore the previous kit", &previous))?;
+        std::fs::rename(&previous, &target)
+            .map_err(Error::io("restore the previous kit", &previous))?;
     }
     if target.exists() && !target.is_dir() {
-        return Err(Error::Usage(format!("{} exists and is not a folder; move it away", display_path(&target))));
+        return Err(Error::Usage(format!(
+            "{} exists and is not a folder; move it away",
+            display_path(&target)
+        )));
     }
     let foreign = foreign_files(&target)?;
     let new_paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -50,7 +54,8 @@ pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf>
     }
     if target.exists() {
         remove_own_dir(&previous)?;
-        std::fs::rename(&target, &previous).map_err(Error::io("move aside the old kit", &target))?;
+        std::fs::rename(&target, &previous)
+            .map_err(Error::io("move aside the old kit", &target))?;
         std::fs::rename(&building, &target).map_err(Error::io("swap in the new kit", &target))?;
         // Only files this program wrote are left in the old kit.
         std::fs::remove_dir_all(&previous).map_err(Error::io("remove the old kit", &previous))?;
@@ -66,11 +71,21 @@ fn foreign_files(kit: &Path) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let ours: BTreeSet<String> = manifest::read(kit)
-        .map(|m| m.files.into_iter().map(|f| f.path).chain([manifest::FILE_NAME.to_string()]).collect())
+        .map(|m| {
+            m.files
+                .into_iter()
+                .map(|f| f.path)
+                .chain([manifest::FILE_NAME.to_string()])
+                .collect()
+        })
         .unwrap_or_default();
     let mut foreign = Vec::new();
     for entry in walkdir::WalkDir::new(kit).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Io { action: "read", path: kit.to_path_buf(), source: e.into() })?;
+        let entry = entry.map_err(|e| Error::Io {
+            action: "read",
+            path: kit.to_path_buf(),
+            source: e.into(),
+        })?;
         if entry.file_type().is_dir() {
             continue;
         }
@@ -102,7 +117,10 @@ pub fn write_index(out_dir: &Path, html: &str) -> Result<()> {
             )));
         }
     } else if path.exists() {
-        return Err(Error::Usage(format!("{} exists and is not a page of mobileid-kit", display_path(&path))));
+        return Err(Error::Usage(format!(
+            "{} exists and is not a page of mobileid-kit",
+            display_path(&path)
+        )));
     }
     let temp = out_dir.join(".index.html.building");
     std::fs::write(&temp, html).map_err(Error::io("write", &temp))?;

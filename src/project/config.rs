@@ -118,7 +118,11 @@ impl Config {
 
     pub fn outputs(&self) -> Vec<&str> {
         match &self.kit.outputs {
-            Some(list) => list.get_ref().iter().map(|s| s.get_ref().as_str()).collect(),
+            Some(list) => list
+                .get_ref()
+                .iter()
+                .map(|s| s.get_ref().as_str())
+                .collect(),
             None => OUTPUTS.to_vec(),
         }
     }
@@ -146,7 +150,10 @@ pub fn load(project: &Path) -> Result<Config> {
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let src = Source { path: &path, text: &text };
+            let src = Source {
+                path: &path,
+                text: &text,
+            };
             let at = src.locate(valid..valid + 1);
             return Err(Error::Invalid(vec![
                 Diagnostic::error("E001", "project.toml is not UTF-8 text")
@@ -178,9 +185,12 @@ fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             diags.push(
-                Diagnostic::error("E001", format!("project.toml is not valid TOML: {}", e.message()))
-                    .at(src.locate(span))
-                    .help("see https://toml.io for the syntax; strings need double quotes"),
+                Diagnostic::error(
+                    "E001",
+                    format!("project.toml is not valid TOML: {}", e.message()),
+                )
+                .at(src.locate(span))
+                .help("see https://toml.io for the syntax; strings need double quotes"),
             );
         }
         return None;
@@ -209,7 +219,13 @@ fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -
     let project = required::<ProjectSection>(&src, "project", take("project"), &root_span, diags);
     let activation = required(&src, "activation", take("activation"), &root_span, diags);
     let apps = required(&src, "apps", take("apps"), &root_span, diags);
-    let registration = required(&src, "registration", take("registration"), &root_span, diags);
+    let registration = required(
+        &src,
+        "registration",
+        take("registration"),
+        &root_span,
+        diags,
+    );
     let ids = required(&src, "ids", take("ids"), &root_span, diags);
     let contact = optional(&src, "contact", take("contact"), diags);
     let kit = optional(&src, "kit", take("kit"), diags);
@@ -242,7 +258,9 @@ fn required<T: DeserializeOwned>(
             diags.push(
                 Diagnostic::error("E001", format!("the table `[{name}]` is missing"))
                     .at(src.locate(root_span.start..root_span.start))
-                    .help(format!("add a `[{name}]` table; see the project.toml reference in the README")),
+                    .help(format!(
+                        "add a `[{name}]` table; see the project.toml reference in the README"
+                    )),
             );
             None
         }
@@ -274,7 +292,9 @@ fn section<T: DeserializeOwned>(
         diags.push(
             Diagnostic::error("E001", format!("`{name}` must be a table"))
                 .at(src.locate(section_span))
-                .help(format!("write it as a `[{name}]` header followed by its keys")),
+                .help(format!(
+                    "write it as a `[{name}]` header followed by its keys"
+                )),
         );
         return None;
     }
@@ -292,9 +312,12 @@ fn section<T: DeserializeOwned>(
         if let Some(field) = between(&message, "missing field `", "`") {
             if !dropped.iter().any(|d| d == field) {
                 diags.push(
-                    Diagnostic::error("E001", format!("`[{name}]` lacks the required key `{field}`"))
-                        .at(src.locate(section_span.start..section_span.start))
-                        .help(format!("add `{field} = ...` under `[{name}]`")),
+                    Diagnostic::error(
+                        "E001",
+                        format!("`[{name}]` lacks the required key `{field}`"),
+                    )
+                    .at(src.locate(section_span.start..section_span.start))
+                    .help(format!("add `{field} = ...` under `[{name}]`")),
                 );
             }
             return None;
@@ -307,8 +330,14 @@ fn section<T: DeserializeOwned>(
             .iter()
             .find(|(k, v)| contains(&k.span(), span.start) || contains(&v.span(), span.start))
             .map(|(k, _)| k.clone());
-        diags.push(describe(src, name, key.as_ref().map(|k| k.get_ref().as_ref()), &message, span));
-        let Some(key) = key else { return None };
+        diags.push(describe(
+            src,
+            name,
+            key.as_ref().map(|k| k.get_ref().as_ref()),
+            &message,
+            span,
+        ));
+        let key = key?;
         dropped.push(key.get_ref().to_string());
         if let Some(close) = did_you_mean(key.get_ref(), section_keys(name).iter().copied()) {
             dropped.push(close.to_string());
@@ -328,7 +357,13 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 }
 
 /// Turns a serde message into a sentence with a fix.
-fn describe(src: &Source, section: &str, key: Option<&str>, message: &str, span: Range<usize>) -> Diagnostic {
+fn describe(
+    src: &Source,
+    section: &str,
+    key: Option<&str>,
+    message: &str,
+    span: Range<usize>,
+) -> Diagnostic {
     let at = src.locate(span);
     let known = section_keys(section);
     if let Some(key) = between(message, "unknown field `", "`") {
@@ -340,10 +375,15 @@ fn describe(src: &Source, section: &str, key: Option<&str>, message: &str, span:
             .at(at)
             .help(help);
     }
-    let what = key.map_or(format!("a value in `[{section}]`"), |k| format!("`{k}` in `[{section}]`"));
-    Diagnostic::error("E001", format!("{what} has the wrong type or range: {message}"))
-        .at(at)
-        .help("see the project.toml reference in the README for each key's type")
+    let what = key.map_or(format!("a value in `[{section}]`"), |k| {
+        format!("`{k}` in `[{section}]`")
+    });
+    Diagnostic::error(
+        "E001",
+        format!("{what} has the wrong type or range: {message}"),
+    )
+    .at(at)
+    .help("see the project.toml reference in the README for each key's type")
 }
 
 /// The keys of each section, for "did you mean" (`auto_sync` is recognised, but not offered).
@@ -364,52 +404,108 @@ fn section_keys(section: &str) -> &'static [&'static str] {
 fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     let src = config.source();
     let mut error = |code: &'static str, span: Range<usize>, message: String, help: &str| {
-        diags.push(Diagnostic::error(code, message).at(src.locate(span)).help(help));
+        diags.push(
+            Diagnostic::error(code, message)
+                .at(src.locate(span))
+                .help(help),
+        );
     };
     let p = &config.project;
 
     let id = p.id.get_ref();
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        error("E001", p.id.span(), format!("the project id `{}` is not valid", id.escape_debug()),
-            "use 1 to 64 characters from a-z, 0-9 and `-`; it names the output folder");
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        error(
+            "E001",
+            p.id.span(),
+            format!("the project id `{}` is not valid", id.escape_debug()),
+            "use 1 to 64 characters from a-z, 0-9 and `-`; it names the output folder",
+        );
     }
     if p.name.get_ref().trim().is_empty() {
-        error("E001", p.name.span(), "the project name is empty".into(), "give the name printed on every material");
+        error(
+            "E001",
+            p.name.span(),
+            "the project name is empty".into(),
+            "give the name printed on every material",
+        );
     }
     if !*p.self_service.get_ref() {
-        error("E002", p.self_service.span(), "the project is not a self-service project".into(),
-            "kits are for self-service projects, and Manager cannot switch an existing project to self-service: create a new project with \"Use self-service registration\" and set `self_service = true`");
+        error(
+            "E002",
+            p.self_service.span(),
+            "the project is not a self-service project".into(),
+            "kits are for self-service projects, and Manager cannot switch an existing project to self-service: create a new project with \"Use self-service registration\" and set `self_service = true`",
+        );
     } else {
         if let Some(auto_sync) = &p.auto_sync {
-            error("E003", auto_sync.span(), "`auto_sync` is configured in a self-service project".into(),
-                "Manager offers auto-sync only in projects without self-service; remove the key");
+            error(
+                "E003",
+                auto_sync.span(),
+                "`auto_sync` is configured in a self-service project".into(),
+                "Manager offers auto-sync only in projects without self-service; remove the key",
+            );
         }
         if let Some(users) = &config.users {
-            error("E003", users.clone(), "`users` are configured in a self-service project".into(),
-                "in a self-service project users register themselves; remove the `[[users]]` tables");
+            error(
+                "E003",
+                users.clone(),
+                "`users` are configured in a self-service project".into(),
+                "in a self-service project users register themselves; remove the `[[users]]` tables",
+            );
         }
     }
     let languages = p.languages.get_ref();
     if languages.is_empty() {
-        error("E001", p.languages.span(), "no language is configured".into(), "name at least one, e.g. `languages = [\"en\"]`");
+        error(
+            "E001",
+            p.languages.span(),
+            "no language is configured".into(),
+            "name at least one, e.g. `languages = [\"en\"]`",
+        );
     }
     for (i, lang) in languages.iter().enumerate() {
         if !is_language_tag(lang.get_ref()) {
-            error("E001", lang.span(), format!("`{}` is not a language tag", lang.get_ref().escape_debug()),
-                "use a tag such as `en`, `de`, `pt-BR`");
+            error(
+                "E001",
+                lang.span(),
+                format!("`{}` is not a language tag", lang.get_ref().escape_debug()),
+                "use a tag such as `en`, `de`, `pt-BR`",
+            );
         } else if languages[..i].iter().any(|l| l.get_ref() == lang.get_ref()) {
-            error("E001", lang.span(), format!("the language `{}` is named twice", lang.get_ref()), "name each language once");
+            error(
+                "E001",
+                lang.span(),
+                format!("the language `{}` is named twice", lang.get_ref()),
+                "name each language once",
+            );
         }
     }
 
     let a = &config.activation;
     match (&a.qr, &a.payload) {
-        (Some(_), Some(payload)) => error("E001", payload.span(), "`[activation]` has both `qr` and `payload`".into(),
-            "keep exactly one: the image downloaded from Manager, or its content"),
-        (None, None) => error("E001", 0..0, "`[activation]` has neither `qr` nor `payload`".into(),
-            "add `qr = \"activation-qr.png\"` with the image from Manager's Settings"),
-        (None, Some(payload)) if payload.get_ref().is_empty() => error("E001", payload.span(),
-            "the activation payload is empty".into(), "paste the content of Manager's activation code"),
+        (Some(_), Some(payload)) => error(
+            "E001",
+            payload.span(),
+            "`[activation]` has both `qr` and `payload`".into(),
+            "keep exactly one: the image downloaded from Manager, or its content",
+        ),
+        (None, None) => error(
+            "E001",
+            0..0,
+            "`[activation]` has neither `qr` nor `payload`".into(),
+            "add `qr = \"activation-qr.png\"` with the image from Manager's Settings",
+        ),
+        (None, Some(payload)) if payload.get_ref().is_empty() => error(
+            "E001",
+            payload.span(),
+            "the activation payload is empty".into(),
+            "paste the content of Manager's activation code",
+        ),
         _ => {}
     }
 
@@ -419,10 +515,18 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
         ("google_play", &apps.google_play, &apps.google_play_qr),
     ] {
         match (link, image) {
-            (Some(link), Some(_)) => error("E001", link.span(), format!("`{store}` and `{store}_qr` are both set"),
-                "keep exactly one: the link BALTECH publishes, or its downloaded QR image"),
-            (None, None) => error("E001", 0..0, format!("`[apps]` has neither `{store}` nor `{store}_qr`"),
-                "paste the store link BALTECH publishes for the Mobile ID app"),
+            (Some(link), Some(_)) => error(
+                "E001",
+                link.span(),
+                format!("`{store}` and `{store}_qr` are both set"),
+                "keep exactly one: the link BALTECH publishes, or its downloaded QR image",
+            ),
+            (None, None) => error(
+                "E001",
+                0..0,
+                format!("`[apps]` has neither `{store}` nor `{store}_qr`"),
+                "paste the store link BALTECH publishes for the Mobile ID app",
+            ),
             (Some(link), None) => {
                 if let Err(why) = check_store_link(store, link.get_ref()) {
                     error("E005", link.span(), why, store_help(store));
@@ -434,27 +538,57 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
 
     if let Some(url) = &config.registration.url {
         let u = url.get_ref();
-        if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() <= 8 || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            error("E001", url.span(), format!("`{}` is not a web address", u.escape_debug()),
-                "give the full address of the host system's self-registration page, starting with https://");
+        if !(u.starts_with("https://") || u.starts_with("http://"))
+            || u.len() <= 8
+            || u.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            error(
+                "E001",
+                url.span(),
+                format!("`{}` is not a web address", u.escape_debug()),
+                "give the full address of the host system's self-registration page, starting with https://",
+            );
         }
     }
-    if !config.registration.instructions.get_ref().contains("{lang}") && languages.len() > 1 {
-        error("E001", config.registration.instructions.span(), "the instructions path has no `{lang}`".into(),
-            "with several languages, name one file per language, e.g. \"instructions.{lang}.md\"");
+    if !config
+        .registration
+        .instructions
+        .get_ref()
+        .contains("{lang}")
+        && languages.len() > 1
+    {
+        error(
+            "E001",
+            config.registration.instructions.span(),
+            "the instructions path has no `{lang}`".into(),
+            "with several languages, name one file per language, e.g. \"instructions.{lang}.md\"",
+        );
     }
     if let Some(email) = &config.contact.email {
         let e = email.get_ref();
         if !e.contains('@') || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            error("E001", email.span(), format!("`{}` is not an email address", e.escape_debug()), "write it as name@example.com");
+            error(
+                "E001",
+                email.span(),
+                format!("`{}` is not an email address", e.escape_debug()),
+                "write it as name@example.com",
+            );
         }
     }
 
     let kit = &config.kit;
-    for (key, list, allowed) in [("outputs", &kit.outputs, &OUTPUTS[..]), ("paper", &kit.paper, &PAPERS[..])] {
+    for (key, list, allowed) in [
+        ("outputs", &kit.outputs, &OUTPUTS[..]),
+        ("paper", &kit.paper, &PAPERS[..]),
+    ] {
         if let Some(list) = list {
             if list.get_ref().is_empty() {
-                error("E001", list.span(), format!("`{key}` is empty"), "name at least one, or remove the key for the default");
+                error(
+                    "E001",
+                    list.span(),
+                    format!("`{key}` is empty"),
+                    "name at least one, or remove the key for the default",
+                );
             }
             for item in list.get_ref() {
                 if !allowed.contains(&item.get_ref().as_str()) {
@@ -462,27 +596,51 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => format!("choose from: {}", allowed.join(", ")),
                     };
-                    error("E001", item.span(), format!("`{}` is not a known {key} value", item.get_ref().escape_debug()), &help);
+                    error(
+                        "E001",
+                        item.span(),
+                        format!(
+                            "`{}` is not a known {key} value",
+                            item.get_ref().escape_debug()
+                        ),
+                        &help,
+                    );
                 }
             }
         }
     }
-    if let Some(ec) = &kit.qr_ec {
-        if !["L", "M", "Q", "H"].contains(&ec.get_ref().as_str()) {
-            error("E001", ec.span(), format!("`{}` is not a QR error correction level", ec.get_ref().escape_debug()),
-                "use L, M, Q or H (M is a good default for print)");
-        }
+    if let Some(ec) = &kit.qr_ec
+        && !["L", "M", "Q", "H"].contains(&ec.get_ref().as_str())
+    {
+        error(
+            "E001",
+            ec.span(),
+            format!(
+                "`{}` is not a QR error correction level",
+                ec.get_ref().escape_debug()
+            ),
+            "use L, M, Q or H (M is a good default for print)",
+        );
     }
-    if let Some(size) = &kit.qr_size_mm {
-        if !(20..=150).contains(size.get_ref()) {
-            error("E001", size.span(), format!("a code of {} mm is outside 20 to 150 mm", size.get_ref()),
-                "codes smaller than 20 mm do not scan reliably from a printout");
-        }
+    if let Some(size) = &kit.qr_size_mm
+        && !(20..=150).contains(size.get_ref())
+    {
+        error(
+            "E001",
+            size.span(),
+            format!("a code of {} mm is outside 20 to 150 mm", size.get_ref()),
+            "codes smaller than 20 mm do not scan reliably from a printout",
+        );
     }
     if let Some(date) = &kit.date {
         let d = date.get_ref();
         if d.date.is_none() || d.time.is_some() {
-            error("E001", date.span(), "`date` must be a calendar date".into(), "write it as date = 2026-03-01");
+            error(
+                "E001",
+                date.span(),
+                "`date` must be a calendar date".into(),
+                "write it as date = 2026-03-01",
+            );
         }
     }
 }
@@ -506,19 +664,35 @@ fn store_help(store: &str) -> &'static str {
 /// A store link must be `https` on the store's own host: a wrong link on a printed flyer
 /// sends a whole workforce to the wrong app.
 pub fn check_store_link(store: &str, link: &str) -> std::result::Result<(), String> {
-    let host = if store == "app_store" { "apps.apple.com" } else { "play.google.com" };
+    let host = if store == "app_store" {
+        "apps.apple.com"
+    } else {
+        "play.google.com"
+    };
     let Some(rest) = link.strip_prefix("https://") else {
-        return Err(format!("the {} link `{}` is not https", store_name(store), link.escape_debug()));
+        return Err(format!(
+            "the {} link `{}` is not https",
+            store_name(store),
+            link.escape_debug()
+        ));
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if authority != host || link.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("the {} link `{}` is not on {host}", store_name(store), link.escape_debug()));
+        return Err(format!(
+            "the {} link `{}` is not on {host}",
+            store_name(store),
+            link.escape_debug()
+        ));
     }
     Ok(())
 }
 
 pub fn store_name(store: &str) -> &'static str {
-    if store.starts_with("app_store") { "App Store" } else { "Google Play" }
+    if store.starts_with("app_store") {
+        "App Store"
+    } else {
+        "Google Play"
+    }
 }
 
 #[cfg(test)]
@@ -531,13 +705,24 @@ mod tests {
         assert!(check_store_link("app_store", "http://apps.apple.com/app").is_err());
         assert!(check_store_link("app_store", "https://apps.apple.com.evil.io/app").is_err());
         assert!(check_store_link("app_store", "https://apps.apple.com@evil.io/app").is_err());
-        assert!(check_store_link("google_play", "https://play.google.com/store/apps/details?id=a").is_ok());
+        assert!(
+            check_store_link(
+                "google_play",
+                "https://play.google.com/store/apps/details?id=a"
+            )
+            .is_ok()
+        );
         assert!(check_store_link("google_play", "https://apps.apple.com/x").is_err());
     }
 
     #[test]
     fn language_tags() {
         assert!(is_language_tag("en") && is_language_tag("pt-BR") && is_language_tag("uk"));
-        assert!(!is_language_tag("EN") && !is_language_tag("e") && !is_language_tag("en_US") && !is_language_tag("../x"));
+        assert!(
+            !is_language_tag("EN")
+                && !is_language_tag("e")
+                && !is_language_tag("en_US")
+                && !is_language_tag("../x")
+        );
     }
 }

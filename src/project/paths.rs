@@ -31,7 +31,9 @@ pub fn resolve(dir: &Path, relative: &str) -> Result<PathBuf, PathProblem> {
     if relative.is_empty()
         || looks_absolute
         || relative.contains('\0')
-        || rel.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        || rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
     {
         return Err(PathProblem::Leaves);
     }

@@ -26,10 +26,31 @@ pub fn load(project: &std::path::Path) -> Result<Project> {
 /// Turns a config into the model; every problem goes to `diags`.
 pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project> {
     let src = config.source();
-    let ec = config.kit.qr_ec.as_ref().and_then(|e| Ec::parse(e.get_ref())).unwrap_or(Ec::M);
+    let ec = config
+        .kit
+        .qr_ec
+        .as_ref()
+        .and_then(|e| Ec::parse(e.get_ref()))
+        .unwrap_or(Ec::M);
 
-    let app_store = store_code(config, &src, "app_store", &config.apps.app_store, &config.apps.app_store_qr, ec, diags);
-    let google_play = store_code(config, &src, "google_play", &config.apps.google_play, &config.apps.google_play_qr, ec, diags);
+    let app_store = store_code(
+        config,
+        &src,
+        "app_store",
+        &config.apps.app_store,
+        &config.apps.app_store_qr,
+        ec,
+        diags,
+    );
+    let google_play = store_code(
+        config,
+        &src,
+        "google_play",
+        &config.apps.google_play,
+        &config.apps.google_play_qr,
+        ec,
+        diags,
+    );
     let activation = match (&config.activation.qr, &config.activation.payload) {
         (Some(image), _) => image_payload(config, &src, "activation QR image", image, diags)
             .and_then(|payload| encode(&payload, ec, &src, image, diags)),
@@ -45,17 +66,32 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         resolve(config, &src, "ledger", ledger, diags);
     }
     let theme_dir = match &config.project.theme {
-        Some(theme) if theme.get_ref() != crate::theme::DEFAULT_NAME => resolve(config, &src, "theme folder", theme, diags).map(Some),
+        Some(theme) if theme.get_ref() != crate::theme::DEFAULT_NAME => {
+            resolve(config, &src, "theme folder", theme, diags).map(Some)
+        }
         _ => Some(None),
     };
 
-    let languages: Vec<String> = config.project.languages.get_ref().iter().map(|l| l.get_ref().clone()).collect();
+    let languages: Vec<String> = config
+        .project
+        .languages
+        .get_ref()
+        .iter()
+        .map(|l| l.get_ref().clone())
+        .collect();
     let language_at = |lang: &str| {
-        let entry = config.project.languages.get_ref().iter().find(|l| l.get_ref() == lang);
+        let entry = config
+            .project
+            .languages
+            .get_ref()
+            .iter()
+            .find(|l| l.get_ref() == lang);
         src.locate(entry.map_or(config.project.languages.span(), |l| l.span()))
     };
     let theme = match theme_dir {
-        Some(dir) => crate::theme::load(dir.as_deref(), &config.dir, &languages, &language_at, diags),
+        Some(dir) => {
+            crate::theme::load(dir.as_deref(), &config.dir, &languages, &language_at, diags)
+        }
         None => None,
     };
 
@@ -93,7 +129,11 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
             activation: activation?,
             registration: registration?,
         },
-        registration_url: config.registration.url.as_ref().map(|u| u.get_ref().clone()),
+        registration_url: config
+            .registration
+            .url
+            .as_ref()
+            .map(|u| u.get_ref().clone()),
         contact,
         ids_first: *config.ids.first.get_ref(),
         kit,
@@ -119,7 +159,13 @@ fn variables(config: &Config, contact: &Contact, kit: &KitSettings) -> tera::Con
     tera::Context::from_serialize(&value).unwrap_or_default()
 }
 
-fn instructions_for(config: &Config, src: &Source, lang: &str, vars: &tera::Context, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn instructions_for(
+    config: &Config,
+    src: &Source,
+    lang: &str,
+    vars: &tera::Context,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let setting = &config.registration.instructions;
     let relative = setting.get_ref().replace("{lang}", lang);
     let path = match paths::resolve(&config.dir, &relative) {
@@ -134,14 +180,21 @@ fn instructions_for(config: &Config, src: &Source, lang: &str, vars: &tera::Cont
         }
         Err(problem) => {
             let (message, help) = problem.describe("instructions file", &relative);
-            diags.push(Diagnostic::error("E004", message).at(src.locate(setting.span())).help(help));
+            diags.push(
+                Diagnostic::error("E004", message)
+                    .at(src.locate(setting.span()))
+                    .help(help),
+            );
             return None;
         }
     };
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diags.push(Diagnostic::error("E004", format!("the instructions file cannot be read: {e}")).in_file(&path));
+            diags.push(
+                Diagnostic::error("E004", format!("the instructions file cannot be read: {e}"))
+                    .in_file(&path),
+            );
             return None;
         }
     };
@@ -158,8 +211,16 @@ fn instructions_for(config: &Config, src: &Source, lang: &str, vars: &tera::Cont
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let at = Source { path: &path, text: &lossy }.locate(valid..valid + 1);
-            diags.push(Diagnostic::error("E008", "the instructions are not UTF-8 text").at(at).help("save the file as UTF-8"));
+            let at = Source {
+                path: &path,
+                text: &lossy,
+            }
+            .locate(valid..valid + 1);
+            diags.push(
+                Diagnostic::error("E008", "the instructions are not UTF-8 text")
+                    .at(at)
+                    .help("save the file as UTF-8"),
+            );
             return None;
         }
     };
@@ -173,19 +234,35 @@ fn instructions_for(config: &Config, src: &Source, lang: &str, vars: &tera::Cont
     }
 }
 
-fn resolve(config: &Config, src: &Source, what: &str, value: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<PathBuf> {
+fn resolve(
+    config: &Config,
+    src: &Source,
+    what: &str,
+    value: &Spanned<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PathBuf> {
     match paths::resolve(&config.dir, value.get_ref()) {
         Ok(path) => Some(path),
         Err(problem) => {
             let (message, help) = problem.describe(what, value.get_ref());
-            diags.push(Diagnostic::error("E004", message).at(src.locate(value.span())).help(help));
+            diags.push(
+                Diagnostic::error("E004", message)
+                    .at(src.locate(value.span()))
+                    .help(help),
+            );
             None
         }
     }
 }
 
 /// Reads a QR image named in project.toml and decodes its one code.
-fn image_payload(config: &Config, src: &Source, what: &str, image: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+fn image_payload(
+    config: &Config,
+    src: &Source,
+    what: &str,
+    image: &Spanned<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let path = resolve(config, src, what, image, diags)?;
     let decoded = std::fs::read(&path)
         .map_err(|e| format!("it cannot be read ({e})"))
@@ -219,9 +296,15 @@ fn store_code(
             let payload = image_payload(config, src, &what, image, diags)?;
             if let Err(why) = config::check_store_link(store, &payload) {
                 diags.push(
-                    Diagnostic::error("E005", format!("the code in `{}` does not lead to the store: {why}", image.get_ref()))
-                        .at(src.locate(image.span()))
-                        .help("use the store QR image BALTECH publishes for the Mobile ID app"),
+                    Diagnostic::error(
+                        "E005",
+                        format!(
+                            "the code in `{}` does not lead to the store: {why}",
+                            image.get_ref()
+                        ),
+                    )
+                    .at(src.locate(image.span()))
+                    .help("use the store QR image BALTECH publishes for the Mobile ID app"),
                 );
                 return None;
             }
@@ -231,13 +314,26 @@ fn store_code(
     }
 }
 
-fn encode<T>(payload: &str, ec: Ec, src: &Source, at: &Spanned<T>, diags: &mut Vec<Diagnostic>) -> Option<Matrix> {
+fn encode<T>(
+    payload: &str,
+    ec: Ec,
+    src: &Source,
+    at: &Spanned<T>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Matrix> {
     let matrix = Matrix::encode(payload, ec);
     if matrix.is_none() {
         diags.push(
-            Diagnostic::error("E006", format!("a payload of {} bytes does not fit in a QR code at level {}", payload.len(), ec.as_str()))
-                .at(src.locate(at.span()))
-                .help("use a lower `qr_ec` in [kit], or a shorter text"),
+            Diagnostic::error(
+                "E006",
+                format!(
+                    "a payload of {} bytes does not fit in a QR code at level {}",
+                    payload.len(),
+                    ec.as_str()
+                ),
+            )
+            .at(src.locate(at.span()))
+            .help("use a lower `qr_ec` in [kit], or a shorter text"),
         );
     }
     matrix

@@ -22,7 +22,11 @@ pub fn bin() -> Command {
 
 /// Runs the binary with `args` in `cwd`.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = bin().args(args).current_dir(cwd).output().expect("run mobileid-kit");
+    let out = bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run mobileid-kit");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -72,7 +76,13 @@ pub fn files(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     out.sort();
     out

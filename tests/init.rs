@@ -1,0 +1,85 @@
+//! `init`: a new project that builds and checks as it is.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn init_writes_a_project_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run_in(
+        tmp.path(),
+        &[
+            "init",
+            "acme",
+            "--name",
+            "ACME \"HQ\"",
+            "--lang",
+            "de,en,pl",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        files(&tmp.path().join("acme")),
+        [
+            "i18n/pl.toml",
+            "instructions.de.md",
+            "instructions.en.md",
+            "instructions.pl.md",
+            "ledger.csv",
+            "project.toml"
+        ]
+    );
+    let ledger = std::fs::read_to_string(tmp.path().join("acme/ledger.csv")).unwrap();
+    let mut lines = ledger.lines();
+    assert_eq!(lines.next(), Some("date,event,id,subject,note"));
+    assert!(lines.next().unwrap().contains(",created,,self-service,"));
+    let r = run_in(tmp.path(), &["check", "acme"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let r = run_in(tmp.path(), &["build", "acme", "-o", "dist"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let page = std::fs::read_to_string(tmp.path().join("dist/acme/index.html")).unwrap();
+    assert!(page.contains("<html lang=\"de\">") && page.contains("ACME &quot;HQ&quot;"));
+    // The starter instructions cover what users trip over.
+    let en = std::fs::read_to_string(tmp.path().join("acme/instructions.en.md")).unwrap();
+    for topic in [
+        "camera",
+        "Bluetooth",
+        "Nearby devices",
+        "notifications",
+        "\"Active\"",
+        "your ID",
+        "Register",
+        "rather than deleting it",
+    ] {
+        assert!(en.contains(topic), "starter text lacks {topic}");
+    }
+}
+
+#[test]
+fn init_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(run_in(tmp.path(), &["init", "p"]).code, 0);
+    let r = run_in(tmp.path(), &["init", "p"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("already holds a project.toml"));
+    let r = run_in(tmp.path(), &["init", "q", "--lang", "../x"]);
+    assert_eq!(r.code, 2);
+    assert!(!tmp.path().join("q").exists());
+}
+
+#[test]
+fn every_command_explains_itself_with_an_example() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in ["build", "check", "init"] {
+        let r = run_in(tmp.path(), &[cmd, "--help"]);
+        assert_eq!(r.code, 0);
+        assert!(
+            r.stdout.contains("Example:") && r.stdout.contains(&format!("mobileid-kit {cmd}")),
+            "{cmd}: {}",
+            r.stdout
+        );
+    }
+    let r = run_in(tmp.path(), &["build", "--bogus"]);
+    assert_eq!(r.code, 2);
+}
