@@ -47,6 +47,12 @@ pub enum Command {
         after_help = "Example:\n  mobileid-kit check acme-hq --baseline released/ledger.csv --deny-warnings"
     )]
     Check(CheckArgs),
+    /// Reconcile the ledger: assigned, registered, pending and revoked IDs
+    #[command(after_help = "Example:\n  mobileid-kit status acme-hq --pending-days 7 --format csv > pending.csv")]
+    Status(StatusArgs),
+    /// Append to the ledger: assignments, registrations, revocations, host-system imports
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Write a new project folder that builds as it is
     #[command(
         after_help = "Example:\n  mobileid-kit init acme-hq --name \"ACME Headquarters\" --lang en,de"
@@ -78,6 +84,86 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1)
     #[arg(long)]
     pub deny_warnings: bool,
+    /// An earlier copy of the ledger that must be a prefix of the current one (E140)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Warn (W150) about IDs assigned more than N days before the newest row and not registered
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub pending_days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Project folder or project.toml
+    #[arg(default_value = ".")]
+    pub project: PathBuf,
+    /// IDs assigned more than N days before the newest row and not registered are pending
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub pending_days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// Project folder or project.toml
+    #[arg(short, long, value_name = "PROJECT", default_value = ".")]
+    pub project: PathBuf,
+    /// Date of the new rows, YYYY-MM-DD (default: today)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A note for the new rows
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Append an `assigned` row for the IDs after the last assigned one up to ID
+    #[command(after_help = "Example (Manager's Settings show IDs up to 1012 as assigned):\n  mobileid-kit ledger assigned --through 1012 -p acme-hq")]
+    Assigned {
+        /// The last ID Manager's Settings show as assigned
+        #[arg(long, value_name = "ID")]
+        through: u64,
+        #[command(flatten)]
+        common: LedgerArgs,
+    },
+    /// Append a `registered` row: the user fed ID into the host system as SUBJECT
+    #[command(after_help = "Example:\n  mobileid-kit ledger register 1005 jdoe -p acme-hq --note \"helpdesk ticket 4711\"")]
+    Register {
+        /// The ID the app shows
+        id: u64,
+        /// The host system's user reference
+        subject: String,
+        #[command(flatten)]
+        common: LedgerArgs,
+    },
+    /// Append a `revoked` row: the app with ID was deactivated; ID is retired for good
+    #[command(after_help = "Example:\n  mobileid-kit ledger revoke 1002 -p acme-hq --note \"phone lost\"")]
+    Revoke {
+        /// The ID to retire
+        id: u64,
+        #[command(flatten)]
+        common: LedgerArgs,
+    },
+    /// Append `registered` rows from a host-system CSV export, skipping rows already in the ledger
+    #[command(after_help = "Example:\n  mobileid-kit ledger import export.csv --id-column \"Mobile ID\" --subject-column Personalnummer --date-column Datum --dry-run -p acme-hq")]
+    Import {
+        /// The export: a header row, separated by commas, semicolons or tabs, UTF-8 or Windows-1252
+        file: PathBuf,
+        /// The column holding the ID
+        #[arg(long, value_name = "C", default_value = "id")]
+        id_column: String,
+        /// The column holding the user reference
+        #[arg(long, value_name = "C", default_value = "subject")]
+        subject_column: String,
+        /// The column holding the registration date (default: a `date` column if there is one, else --date)
+        #[arg(long, value_name = "C")]
+        date_column: Option<String>,
+        /// Report what would be appended and skipped; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        common: LedgerArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +186,6 @@ pub struct InitArgs {
 impl Command {
     /// Whether the command has a CSV rendering (`--format csv`).
     pub fn prints_csv(&self) -> bool {
-        false
+        matches!(self, Command::Status(_))
     }
 }

@@ -193,7 +193,8 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
-/// The JSON shape of SPEC: `{"diagnostics": [...], "summary": {...}}`.
+/// The JSON shape of SPEC: `{"diagnostics": [...], "summary": {...}}`, plus what the
+/// command reports at the top level (e.g. `status`: `assigned`, `pending`, …).
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     severity: Severity,
@@ -233,11 +234,14 @@ pub fn to_json(diagnostics: &[Diagnostic], extra: serde_json::Value) -> serde_js
         })
         .collect();
     let (errors, warnings) = summary(diagnostics);
-    let mut summary = serde_json::json!({"errors": errors, "warnings": warnings});
-    if let (Some(s), serde_json::Value::Object(extra)) = (summary.as_object_mut(), extra) {
-        s.extend(extra);
+    let mut out = serde_json::json!({
+        "diagnostics": list,
+        "summary": {"errors": errors, "warnings": warnings},
+    });
+    if let (Some(out), serde_json::Value::Object(extra)) = (out.as_object_mut(), extra) {
+        out.extend(extra);
     }
-    serde_json::json!({"diagnostics": list, "summary": summary})
+    out
 }
 
 /// "did you mean" for a misspelt name among known ones.

@@ -9,6 +9,7 @@ pub mod error;
 pub mod html;
 pub mod instructions;
 pub mod kit;
+pub mod ledger;
 pub mod project;
 pub mod qr;
 pub mod theme;
@@ -40,6 +41,8 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Build(args) => commands::build::run(&args, quiet),
         Command::Check(args) => commands::check::run(&args),
+        Command::Status(args) => commands::status::run(&args, format),
+        Command::Ledger(command) => commands::ledger::run(&command),
         Command::Init(args) => commands::init::run(&args),
     };
     match result {

@@ -3,3 +3,5 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod ledger;
+pub mod status;

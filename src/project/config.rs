@@ -139,6 +139,15 @@ pub fn manifest_path(project: &Path) -> PathBuf {
 
 /// Reads and checks `project.toml`. `Err(Invalid)` carries every problem found.
 pub fn load(project: &Path) -> Result<Config> {
+    match read(project)? {
+        (Some(config), diagnostics) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(config),
+        (_, diagnostics) => Err(Error::Invalid(diagnostics)),
+    }
+}
+
+/// Reads `project.toml`: the config when it parsed (even if values are wrong), and every
+/// problem found. `Err` only when the file cannot be read.
+pub fn read(project: &Path) -> Result<(Option<Config>, Vec<Diagnostic>)> {
     let path = manifest_path(project);
     let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
     let dir = match path.parent() {
@@ -155,27 +164,19 @@ pub fn load(project: &Path) -> Result<Config> {
                 text: &text,
             };
             let at = src.locate(valid..valid + 1);
-            return Err(Error::Invalid(vec![
-                Diagnostic::error("E001", "project.toml is not UTF-8 text")
-                    .at(at)
-                    .help("save the file as UTF-8 (without binary content)"),
-            ]));
+            let d = Diagnostic::error("E001", "project.toml is not UTF-8 text")
+                .at(at)
+                .help("save the file as UTF-8 (without binary content)");
+            return Ok((None, vec![d]));
         }
     };
     let mut diagnostics = Vec::new();
     let config = parse(&path, dir, text, &mut diagnostics);
-    crate::diag::sort(&mut diagnostics);
-    match config {
-        Some(config) => {
-            check_values(&config, &mut diagnostics);
-            if diagnostics.iter().any(Diagnostic::is_error) {
-                Err(Error::Invalid(diagnostics))
-            } else {
-                Ok(config)
-            }
-        }
-        None => Err(Error::Invalid(diagnostics)),
+    if let Some(config) = &config {
+        check_values(config, &mut diagnostics);
     }
+    crate::diag::sort(&mut diagnostics);
+    Ok((config, diagnostics))
 }
 
 fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {

@@ -1,0 +1,137 @@
+//! Appending to the ledger safely: an exclusive OS lock (released by the OS if the process
+//! dies), the whole ledger plus the new rows checked before anything is written, then a temp
+//! file in the same folder, fsync, rename over the ledger, fsync the folder. An interrupted
+//! command leaves the old ledger or the new one.
+
+use super::{Checked, Rules, check_bytes};
+use crate::diag::display_path;
+use crate::error::{Error, Result};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A row to append, by column name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NewRow {
+    pub date: String,
+    pub event: &'static str,
+    pub id: String,
+    pub subject: String,
+    pub note: String,
+}
+
+/// Holds the ledger's lock while it lives.
+pub struct Locked {
+    _lock: std::fs::File,
+    pub path: PathBuf,
+    /// The ledger as it is now.
+    pub bytes: Vec<u8>,
+}
+
+/// Takes the ledger's lock (waiting for other appenders) and reads it.
+pub fn lock(path: &Path) -> Result<Locked> {
+    let lock_path = sibling(path, ".lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(Error::io("open the lock file", &lock_path))?;
+    lock.lock().map_err(Error::io("lock", &lock_path))?;
+    let bytes = std::fs::read(path).map_err(Error::io("read", path))?;
+    Ok(Locked { _lock: lock, path: path.to_path_buf(), bytes })
+}
+
+/// `.ledger.csv<suffix>` beside the ledger.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    path.with_file_name(format!(".{name}{suffix}"))
+}
+
+impl Locked {
+    /// The current ledger checked on its own.
+    pub fn check(&self, rules: &Rules) -> Checked {
+        check_bytes(&self.path, &self.bytes, rules)
+    }
+
+    /// The ledger with `rows` appended, as bytes, in the file's column order and line ending.
+    fn with_rows(&self, order: [usize; 5], rows: &[NewRow]) -> Vec<u8> {
+        let crlf = self.bytes.windows(2).position(|w| w == b"\r\n").is_some_and(|i| !self.bytes[..i].contains(&b'\n'));
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+            .from_writer(Vec::new());
+        for row in rows {
+            let values = [row.date.as_str(), row.event, row.id.as_str(), row.subject.as_str(), row.note.as_str()];
+            let mut fields = [""; 5];
+            for (column, value) in values.into_iter().enumerate() {
+                fields[order[column]] = value;
+            }
+            // Writing into a Vec cannot fail.
+            let _ = writer.write_record(fields);
+        }
+        let text = writer.into_inner().unwrap_or_default();
+        let mut out = self.bytes.clone();
+        if !out.is_empty() && !out.ends_with(b"\n") {
+            out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+        }
+        out.extend_from_slice(&text);
+        out
+    }
+
+    /// Checks the ledger with `rows` appended; writes it unless a rule breaks or `dry_run`.
+    pub fn append(&self, rules: &Rules, rows: &[NewRow], dry_run: bool) -> Result<Checked> {
+        let order = self.check(rules).order;
+        let new = self.with_rows(order, rows);
+        let existing_lines = self.bytes.iter().filter(|&&b| b == b'\n').count() + usize::from(!self.bytes.ends_with(b"\n") && !self.bytes.is_empty());
+        let mut checked = check_bytes(&self.path, &new, rules);
+        if checked.diagnostics.iter().any(|d| d.is_error()) {
+            for d in &mut checked.diagnostics {
+                if d.location.as_ref().is_some_and(|l| l.line > existing_lines) {
+                    d.message.push_str(" (in the row to append)");
+                }
+            }
+            return Err(Error::Invalid(checked.diagnostics));
+        }
+        if !dry_run && !rows.is_empty() {
+            replace(&self.path, &new)?;
+        }
+        Ok(checked)
+    }
+}
+
+/// Writes `bytes` to a temp file beside `path`, syncs it, renames it over `path` and syncs the
+/// folder.
+fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = sibling(path, ".tmp");
+    // Under the lock, a temp file left here is from an append that was killed.
+    let _ = std::fs::remove_file(&temp);
+    let mut file = std::fs::File::create(&temp).map_err(Error::io("create", &temp))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = file.set_permissions(meta.permissions());
+    }
+    file.write_all(bytes).map_err(Error::io("write", &temp))?;
+    file.sync_all().map_err(Error::io("sync", &temp))?;
+    drop(file);
+    std::fs::rename(&temp, path).map_err(|e| Error::Io { action: "replace", path: path.to_path_buf(), source: e })?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if let Ok(dir) = std::fs::File::open(folder) {
+        // Not every platform can sync a folder; the rename is done either way.
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// `N` or `N-M`.
+pub fn id_text(first: u64, last: u64) -> String {
+    if first == last { first.to_string() } else { format!("{first}-{last}") }
+}
+
+pub fn describe(rows: &[NewRow], ledger: &Path) -> String {
+    let mut text = String::new();
+    for r in rows {
+        text.push_str(&format!("appended to {}: {},{},{},{},{}\n", display_path(ledger), r.date, r.event, r.id, r.subject, r.note));
+    }
+    text
+}

@@ -1,0 +1,345 @@
+//! Reads `ledger.csv` row by row (the `csv` crate: RFC 4180 quoting, LF or CRLF, a UTF-8 BOM
+//! accepted), header by name in any order, into compact typed rows.
+
+use crate::date::{Day, parse_day};
+use std::io::{BufRead, BufReader, Read};
+
+pub const COLUMNS: [&str; 5] = ["date", "event", "id", "subject", "note"];
+const DATE: usize = 0;
+const EVENT: usize = 1;
+const ID: usize = 2;
+const SUBJECT: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    SelfService,
+    AdminManaged,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::SelfService => "self-service",
+            Mode::AdminManaged => "admin-managed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Created(Mode),
+    /// An inclusive range of IDs.
+    Assigned(u64, u64),
+    Registered(u64),
+    Revoked(u64),
+}
+
+/// One well-formed row. `line` is where it starts in the file (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    pub line: u64,
+    pub day: Day,
+    pub event: Event,
+}
+
+/// A problem found while reading: where (line, column by name) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: u64,
+    /// Which of [`COLUMNS`] it is about; `None` for the row as a whole.
+    pub column: Option<usize>,
+    pub code: &'static str,
+    pub message: String,
+    pub help: String,
+    /// An earlier line the help refers to as `on line N`; its subject is added when shown.
+    pub earlier: Option<u64>,
+}
+
+impl Problem {
+    pub fn new(line: u64, column: Option<usize>, code: &'static str, message: String, help: impl Into<String>) -> Self {
+        Problem { line, column, code, message, help: help.into(), earlier: None }
+    }
+}
+
+/// Streams the rows of a ledger. The header decides where each column is.
+pub struct LedgerReader<R: Read> {
+    csv: csv::Reader<BufReader<CrlfToLf<BufReader<R>>>>,
+    record: csv::ByteRecord,
+    /// For each of [`COLUMNS`], its index in the file.
+    pub order: [usize; 5],
+    pub width: usize,
+    /// Line of the last row read (or of the header).
+    pub last_line: u64,
+}
+
+impl<R: Read> LedgerReader<R> {
+    /// Reads the header. `Err` when the file has no usable header.
+    pub fn new(input: R) -> Result<Self, Problem> {
+        let mut buffered = BufReader::with_capacity(1 << 16, input);
+        if let Ok(head) = buffered.fill_buf() {
+            if head.starts_with(b"\xEF\xBB\xBF") {
+                buffered.consume(3);
+            }
+        }
+        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::new(CrlfToLf { inner: buffered, held_cr: false }));
+        let mut header = csv::ByteRecord::new();
+        let read = csv.read_byte_record(&mut header);
+        let help = "the first line names the columns: date,event,id,subject,note (in any order)";
+        match read {
+            Ok(true) => {}
+            Ok(false) => return Err(Problem::new(1, None, "E101", "the ledger is empty".into(), "start it with the header and the `created` row; `mobileid-kit init` writes both")),
+            Err(e) => return Err(Problem::new(1, None, "E100", format!("the header cannot be read: {e}"), help)),
+        }
+        let mut order = [usize::MAX; 5];
+        for (i, name) in header.iter().enumerate() {
+            let name = String::from_utf8_lossy(name);
+            let name = name.trim().to_ascii_lowercase();
+            match COLUMNS.iter().position(|c| *c == name) {
+                Some(c) if order[c] == usize::MAX => order[c] = i,
+                Some(_) => return Err(Problem::new(1, None, "E100", format!("the header names `{name}` twice"), help)),
+                None => {
+                    let hint = crate::diag::did_you_mean(&name, COLUMNS).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
+                    return Err(Problem::new(1, None, "E100", format!("the header has an unknown column `{name}`"), format!("{hint}{help}")));
+                }
+            }
+        }
+        if let Some(missing) = (0..5).find(|&c| order[c] == usize::MAX) {
+            return Err(Problem::new(1, None, "E100", format!("the header lacks the column `{}`", COLUMNS[missing]), help));
+        }
+        Ok(LedgerReader { csv, record: csv::ByteRecord::new(), order, width: header.len(), last_line: 1 })
+    }
+
+    /// The next row: `None` at the end, `Some(Err)` for a malformed row (reading goes on).
+    pub fn next_row(&mut self) -> Option<Result<Row, Problem>> {
+        match self.csv.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map_or(self.last_line + 1, |p| p.line());
+                self.last_line = line;
+                Some(self.parse(line))
+            }
+            Err(e) => {
+                let line = e.position().map_or(self.last_line + 1, |p| p.line());
+                self.last_line = line;
+                Some(Err(Problem::new(line, None, "E100", format!("the row cannot be read: {e}"), "check the quotes: a field with a comma or quote is written as \"...\" with inner quotes doubled")))
+            }
+        }
+    }
+
+    /// The raw text of a column of the current row.
+    pub fn field(&self, column: usize) -> &[u8] {
+        self.record.get(self.order[column]).unwrap_or_default()
+    }
+
+    fn parse(&self, line: u64) -> Result<Row, Problem> {
+        if self.record.len() != self.width {
+            return Err(Problem::new(line, None, "E100", format!("the row has {} columns, the header {}", self.record.len(), self.width), "every row has the header's columns; quote a subject or note that holds a comma"));
+        }
+        let text = |c: usize| std::str::from_utf8(self.field(c)).map_err(|_| Problem::new(line, Some(c), "E100", format!("the {} is not UTF-8 text", COLUMNS[c]), "save the ledger as UTF-8"));
+        let date = text(DATE)?;
+        let day = parse_day(date).ok_or_else(|| Problem::new(line, Some(DATE), "E100", format!("`{}` is not a date", date.escape_debug()), "write dates as YYYY-MM-DD (or an RFC 3339 date-time)"))?;
+        let event = text(EVENT)?;
+        let id = text(ID)?;
+        let subject = text(SUBJECT)?;
+        let event = match event {
+            "created" => {
+                if !id.is_empty() {
+                    return Err(Problem::new(line, Some(ID), "E100", "a `created` row has no ID".into(), "leave the id empty; the subject is the mode"));
+                }
+                let mode = match subject {
+                    "self-service" => Mode::SelfService,
+                    "admin-managed" => Mode::AdminManaged,
+                    "" => return Err(Problem::new(line, Some(SUBJECT), "E100", "the `created` row lacks the mode".into(), "write `self-service` or `admin-managed` as the subject")),
+                    other => return Err(Problem::new(line, Some(SUBJECT), "E100", format!("`{}` is not a mode", other.escape_debug()), "write `self-service` or `admin-managed` as the subject")),
+                };
+                Event::Created(mode)
+            }
+            "assigned" => {
+                let (first, last) = parse_range(id).map_err(|why| Problem::new(line, Some(ID), "E100", why, "write an ID (1005) or a range (1005-1010) as Manager's Settings show them"))?;
+                if !subject.is_empty() {
+                    return Err(Problem::new(line, Some(SUBJECT), "E100", "an `assigned` row has no subject".into(), "leave the subject empty; put remarks in the note"));
+                }
+                Event::Assigned(first, last)
+            }
+            "registered" | "revoked" => {
+                let id = parse_id(id).map_err(|why| Problem::new(line, Some(ID), "E100", why, "write the one ID the app shows, e.g. 1005"))?;
+                if event == "registered" {
+                    if subject.trim().is_empty() {
+                        return Err(Problem::new(line, Some(SUBJECT), "E100", "a `registered` row lacks its subject".into(), "write the host system's user reference as the subject"));
+                    }
+                    Event::Registered(id)
+                } else {
+                    Event::Revoked(id)
+                }
+            }
+            other => {
+                let hint = crate::diag::did_you_mean(other, ["created", "assigned", "registered", "revoked"]).map(|e| format!("did you mean `{e}`? ")).unwrap_or_default();
+                return Err(Problem::new(line, Some(EVENT), "E100", format!("`{}` is not an event", other.escape_debug()), format!("{hint}the events are created, assigned, registered and revoked")));
+            }
+        };
+        Ok(Row { line, day, event })
+    }
+}
+
+/// Turns CRLF into LF on the way to the CSV reader, whose line numbers count a CRLF file's
+/// lines wrong (one short per record); a lone CR is kept.
+pub struct CrlfToLf<R: BufRead> {
+    inner: R,
+    /// A CR ended the last chunk; whether it is kept depends on the next byte.
+    held_cr: bool,
+}
+
+impl<R: BufRead> Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        // Only a real end of input may return 0, so go on while a chunk was all held CR.
+        loop {
+            let input = self.inner.fill_buf()?;
+            if input.is_empty() {
+                if std::mem::take(&mut self.held_cr) {
+                    out[0] = b'\r';
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            let mut written = 0;
+            if self.held_cr {
+                if input[0] != b'\n' {
+                    out[0] = b'\r';
+                    written = 1;
+                }
+                self.held_cr = false;
+            }
+            let mut consumed = 0;
+            while consumed < input.len() && written < out.len() {
+                let b = input[consumed];
+                consumed += 1;
+                if b == b'\r' {
+                    match input.get(consumed) {
+                        Some(b'\n') => continue,
+                        Some(_) => {}
+                        None => {
+                            self.held_cr = true;
+                            continue;
+                        }
+                    }
+                }
+                out[written] = b;
+                written += 1;
+            }
+            self.inner.consume(consumed);
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+/// A decimal ID that fits in 64 bits.
+pub fn parse_id(text: &str) -> Result<u64, String> {
+    if text.is_empty() {
+        return Err("the ID is missing".into());
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{}` is not an ID", text.escape_debug()));
+    }
+    text.parse().map_err(|_| format!("the ID `{text}` does not fit in 64 bits"))
+}
+
+fn parse_range(text: &str) -> Result<(u64, u64), String> {
+    match text.split_once('-') {
+        None => parse_id(text).map(|id| (id, id)),
+        Some((a, b)) => {
+            let (a, b) = (parse_id(a)?, parse_id(b)?);
+            if a > b {
+                return Err(format!("the range `{text}` runs backwards"));
+            }
+            Ok((a, b))
+        }
+    }
+}
+
+/// Where field `index` (as the file orders them) starts on a raw CSV line, and how wide it
+/// is, in characters — to put a caret under it. Quote-aware; a field that goes past the line
+/// points at the line's end.
+pub fn field_span(line: &str, index: usize) -> (usize, usize) {
+    field_span_with(line, index, ',')
+}
+
+/// [`field_span`] for another delimiter.
+pub fn field_span_with(line: &str, index: usize, delimiter: char) -> (usize, usize) {
+    let mut field = 0;
+    let mut in_quotes = false;
+    let mut start = 0;
+    let chars: Vec<char> = line.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            c if c == delimiter && !in_quotes => {
+                if field == index {
+                    return (start + 1, (i - start).max(1));
+                }
+                field += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if field == index { (start + 1, (chars.len() - start).max(1)) } else { (chars.len() + 1, 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &str) -> Vec<Result<Row, Problem>> {
+        let mut r = LedgerReader::new(text.as_bytes()).unwrap();
+        std::iter::from_fn(|| r.next_row()).collect()
+    }
+
+    #[test]
+    fn reads_bom_crlf_quotes_and_any_column_order() {
+        let text = "\u{FEFF}event,id,date,note,subject\r\ncreated,,2026-03-01,\"a, b\",self-service\r\nassigned,1-3,2026-03-02,,\r\nregistered,2,2026-03-02T10:00:00Z,\"said \"\"hi\"\"\",\"Doe, J\"\r\n";
+        let got: Vec<Row> = rows(text).into_iter().map(Result::unwrap).collect();
+        assert_eq!(got[0].event, Event::Created(Mode::SelfService));
+        assert_eq!(got[1], Row { line: 3, day: parse_day("2026-03-02").unwrap(), event: Event::Assigned(1, 3) });
+        assert_eq!(got[2].event, Event::Registered(2));
+        assert_eq!(got[2].line, 4);
+    }
+
+    #[test]
+    fn malformed_rows_are_problems_and_reading_goes_on() {
+        let text = "date,event,id,subject,note\n2026-13-01,created,,self-service,\n2026-03-01,assigend,1,,\n2026-03-01,registered,99999999999999999999,x,\n2026-03-01,registered,1,,\n2026-03-01,revoked,1\n2026-03-01,revoked,1,,\n";
+        let got = rows(text);
+        let problems: Vec<(u64, Option<usize>)> = got.iter().filter_map(|r| r.as_ref().err()).map(|p| (p.line, p.column)).collect();
+        assert_eq!(problems, [(2, Some(DATE)), (3, Some(EVENT)), (4, Some(ID)), (5, Some(SUBJECT)), (6, None)]);
+        assert!(got[5].is_ok());
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_chunk_boundaries() {
+        for cap in 1..6 {
+            let input = std::io::BufReader::with_capacity(cap, "a\r\nb\rc\r\n\r".as_bytes());
+            let mut out = String::new();
+            CrlfToLf { inner: input, held_cr: false }.read_to_string(&mut out).unwrap();
+            assert_eq!(out, "a\nb\rc\n\r", "capacity {cap}");
+        }
+    }
+
+    #[test]
+    fn header_problems() {
+        assert_eq!(LedgerReader::new("date,event,id,subjct,note\n".as_bytes()).err().unwrap().help.starts_with("did you mean `subject`?"), true);
+        assert!(LedgerReader::new("date,event,id,note\n".as_bytes()).is_err());
+        assert_eq!(LedgerReader::new("".as_bytes()).err().unwrap().code, "E101");
+    }
+
+    #[test]
+    fn field_spans() {
+        let line = "2026-04-02,registered,1005,\"Doe, J\",x";
+        assert_eq!(field_span(line, 2), (23, 4));
+        assert_eq!(field_span(line, 3), (28, 8));
+        assert_eq!(field_span(line, 4), (37, 1));
+    }
+}
