@@ -100,7 +100,7 @@ impl Checker {
         }
         match row.event {
             Event::Created(mode) => self.created(line, mode),
-            _ if self.rows == 1 => self.problem(line, Some(1), "E101", "the first row is not `created`".into(), "start the ledger with the row `DATE,created,,self-service,` for the day the project was created in Manager"),
+            _ if self.rows == 1 => self.problem(line, Some(1), "E101", "the first row is not `created`".into(), "start the ledger, right after the header, with the row `DATE,created,,self-service,` for the day the project was created in Manager"),
             _ => {}
         }
         match row.event {
@@ -116,9 +116,7 @@ impl Checker {
             self.problem(line, Some(1), "E101", format!("`created` appears again (first on line {first})"), "a project is created once; remove this row or start a new ledger for a new project");
             return;
         }
-        if self.rows != 1 {
-            self.problem(line, Some(1), "E101", "`created` is not the first row".into(), "move the `created` row to the top, right after the header");
-        }
+        // A `created` row later than the first: the first row already got its E101.
         self.created_line = Some(line);
         let expected = if self.self_service { Mode::SelfService } else { Mode::AdminManaged };
         if mode != expected {
