@@ -48,7 +48,9 @@ pub enum Command {
     )]
     Check(CheckArgs),
     /// Reconcile the ledger: assigned, registered, pending and revoked IDs
-    #[command(after_help = "Example:\n  mobileid-kit status acme-hq --pending-days 7 --format csv > pending.csv")]
+    #[command(
+        after_help = "Example:\n  mobileid-kit status acme-hq --pending-days 7 --format csv > pending.csv"
+    )]
     Status(StatusArgs),
     /// Append to the ledger: assignments, registrations, revocations, host-system imports
     #[command(subcommand)]
@@ -118,7 +120,9 @@ pub struct LedgerArgs {
 #[derive(Debug, Subcommand)]
 pub enum LedgerCommand {
     /// Append an `assigned` row for the IDs after the last assigned one up to ID
-    #[command(after_help = "Example (Manager's Settings show IDs up to 1012 as assigned):\n  mobileid-kit ledger assigned --through 1012 -p acme-hq")]
+    #[command(
+        after_help = "Example (Manager's Settings show IDs up to 1012 as assigned):\n  mobileid-kit ledger assigned --through 1012 -p acme-hq"
+    )]
     Assigned {
         /// The last ID Manager's Settings show as assigned
         #[arg(long, value_name = "ID")]
@@ -127,7 +131,9 @@ pub enum LedgerCommand {
         common: LedgerArgs,
     },
     /// Append a `registered` row: the user fed ID into the host system as SUBJECT
-    #[command(after_help = "Example:\n  mobileid-kit ledger register 1005 jdoe -p acme-hq --note \"helpdesk ticket 4711\"")]
+    #[command(
+        after_help = "Example:\n  mobileid-kit ledger register 1005 jdoe -p acme-hq --note \"helpdesk ticket 4711\""
+    )]
     Register {
         /// The ID the app shows
         id: u64,
@@ -137,7 +143,9 @@ pub enum LedgerCommand {
         common: LedgerArgs,
     },
     /// Append a `revoked` row: the app with ID was deactivated; ID is retired for good
-    #[command(after_help = "Example:\n  mobileid-kit ledger revoke 1002 -p acme-hq --note \"phone lost\"")]
+    #[command(
+        after_help = "Example:\n  mobileid-kit ledger revoke 1002 -p acme-hq --note \"phone lost\""
+    )]
     Revoke {
         /// The ID to retire
         id: u64,
@@ -145,7 +153,9 @@ pub enum LedgerCommand {
         common: LedgerArgs,
     },
     /// Append `registered` rows from a host-system CSV export, skipping rows already in the ledger
-    #[command(after_help = "Example:\n  mobileid-kit ledger import export.csv --id-column \"Mobile ID\" --subject-column Personalnummer --date-column Datum --dry-run -p acme-hq")]
+    #[command(
+        after_help = "Example:\n  mobileid-kit ledger import export.csv --id-column \"Mobile ID\" --subject-column Personalnummer --date-column Datum --dry-run -p acme-hq"
+    )]
     Import {
         /// The export: a header row, separated by commas, semicolons or tabs, UTF-8 or Windows-1252
         file: PathBuf,

@@ -32,7 +32,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     }
     let (errors, warnings) = crate::diag::summary(&all);
     let text = if errors + warnings == 0 {
-        format!("checked {} project(s) and {ledgers} ledger(s): no problems\n", sources.len())
+        format!(
+            "checked {} project(s) and {ledgers} ledger(s): no problems\n",
+            sources.len()
+        )
     } else {
         String::new()
     };
@@ -44,7 +47,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     })
 }
 
-fn check_ledger(config: &project::Config, args: &CheckArgs) -> Result<Vec<crate::diag::Diagnostic>> {
+fn check_ledger(
+    config: &project::Config,
+    args: &CheckArgs,
+) -> Result<Vec<crate::diag::Diagnostic>> {
     let path = ledger::path_of(config)?;
     let rules = Rules {
         first_id: *config.ids.first.get_ref(),

@@ -34,11 +34,21 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
     let (rows, skipped, dry_run) = match command {
         LedgerCommand::Assigned { through, .. } => {
             let current = locked.check(&rules);
-            let next = current.summary.assigned_through.map_or(Some(rules.first_id), |t| t.checked_add(1));
+            let next = current
+                .summary
+                .assigned_through
+                .map_or(Some(rules.first_id), |t| t.checked_add(1));
             match next {
-                Some(next) if next <= *through => (vec![row("assigned", append::id_text(next, *through), "")], vec![], false),
+                Some(next) if next <= *through => (
+                    vec![row("assigned", append::id_text(next, *through), "")],
+                    vec![],
+                    false,
+                ),
                 _ => {
-                    let have = current.summary.assigned_through.map_or("none".into(), |t| t.to_string());
+                    let have = current
+                        .summary
+                        .assigned_through
+                        .map_or("none".into(), |t| t.to_string());
                     return Err(Error::Invalid(vec![
                         Diagnostic::error("E110", format!("IDs through {through} are assigned already (the ledger has IDs through {have})"))
                             .in_file(&path)
@@ -49,13 +59,32 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
         }
         LedgerCommand::Register { id, subject, .. } => {
             if subject.trim().is_empty() || subject.contains(['\n', '\r']) {
-                return Err(Error::Usage("SUBJECT must be the host system's user reference, on one line".into()));
+                return Err(Error::Usage(
+                    "SUBJECT must be the host system's user reference, on one line".into(),
+                ));
             }
-            (vec![row("registered", id.to_string(), subject)], vec![], false)
+            (
+                vec![row("registered", id.to_string(), subject)],
+                vec![],
+                false,
+            )
         }
-        LedgerCommand::Revoke { id, .. } => (vec![row("revoked", id.to_string(), "")], vec![], false),
-        LedgerCommand::Import { file, id_column, subject_column, date_column, dry_run, .. } => {
-            let columns = Columns { id: id_column.clone(), subject: subject_column.clone(), date: date_column.clone() };
+        LedgerCommand::Revoke { id, .. } => {
+            (vec![row("revoked", id.to_string(), "")], vec![], false)
+        }
+        LedgerCommand::Import {
+            file,
+            id_column,
+            subject_column,
+            date_column,
+            dry_run,
+            ..
+        } => {
+            let columns = Columns {
+                id: id_column.clone(),
+                subject: subject_column.clone(),
+                date: date_column.clone(),
+            };
             let plan = import::plan(file, &locked.bytes, &columns, &date, &common.note)?;
             (plan.rows, plan.skipped, *dry_run)
         }
@@ -65,16 +94,30 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
     let verb = if dry_run { "would append" } else { "appended" };
     let mut text = String::new();
     for r in &rows {
-        text.push_str(&format!("{verb}: {},{},{},{},{}\n", r.date, r.event, r.id, r.subject, r.note));
+        text.push_str(&format!(
+            "{verb}: {},{},{},{},{}\n",
+            r.date, r.event, r.id, r.subject, r.note
+        ));
     }
     for s in &skipped {
-        text.push_str(&format!("skipped line {}: ID {} ({}) is {}\n", s.line, s.id, s.subject, s.reason));
+        text.push_str(&format!(
+            "skipped line {}: ID {} ({}) is {}\n",
+            s.line, s.id, s.subject, s.reason
+        ));
     }
     if matches!(command, LedgerCommand::Import { .. }) {
-        text.push_str(&format!("{} row(s) {verb}, {} skipped\n", rows.len(), skipped.len()));
+        text.push_str(&format!(
+            "{} row(s) {verb}, {} skipped\n",
+            rows.len(),
+            skipped.len()
+        ));
     }
     let json = serde_json::json!({"ledger": crate::diag::display_path(&path), "dry_run": dry_run, "appended": rows, "skipped": skipped});
-    Ok(Outcome { text, json, ..Outcome::default() })
+    Ok(Outcome {
+        text,
+        json,
+        ..Outcome::default()
+    })
 }
 
 fn row_date(common: &LedgerArgs) -> Result<String> {
@@ -83,7 +126,9 @@ fn row_date(common: &LedgerArgs) -> Result<String> {
         Some(text) => match crate::date::parse_day(text) {
             Some(_) if text.len() == 10 => Ok(text.clone()),
             Some(day) => Ok(crate::date::format_day(day)),
-            None => Err(Error::Usage(format!("--date `{text}` is not a date; write YYYY-MM-DD"))),
+            None => Err(Error::Usage(format!(
+                "--date `{text}` is not a date; write YYYY-MM-DD"
+            ))),
         },
     }
 }

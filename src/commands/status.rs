@@ -41,7 +41,11 @@ pub fn run(args: &StatusArgs, format: Format) -> Result<Outcome> {
         }
         _ => table(config.project.id.get_ref(), &path, s, args.pending_days),
     };
-    Ok(Outcome { text, json, ..Outcome::default() })
+    Ok(Outcome {
+        text,
+        json,
+        ..Outcome::default()
+    })
 }
 
 fn table(id: &str, path: &std::path::Path, s: &ledger::check::Summary, days: u32) -> String {
@@ -50,12 +54,21 @@ fn table(id: &str, path: &std::path::Path, s: &ledger::check::Summary, days: u32
     t.push_str(&format!("  assigned     {:>8}\n", s.assigned));
     t.push_str(&format!("  registered   {:>8}\n", s.registered));
     t.push_str(&format!("  revoked      {:>8}\n", s.revoked));
-    t.push_str(&format!("  waiting      {:>8}   activated, not registered yet\n", s.unregistered));
-    t.push_str(&format!("  pending      {:>8}   of them waiting more than {days} days\n", s.pending.len()));
+    t.push_str(&format!(
+        "  waiting      {:>8}   activated, not registered yet\n",
+        s.unregistered
+    ));
+    t.push_str(&format!(
+        "  pending      {:>8}   of them waiting more than {days} days\n",
+        s.pending.len()
+    ));
     if !s.pending.is_empty() {
         t.push_str("\n  pending ID   assigned      days\n");
         for p in &s.pending {
-            t.push_str(&format!("  {:<12} {:<12} {:>5}\n", p.id, p.assigned, p.days));
+            t.push_str(&format!(
+                "  {:<12} {:<12} {:>5}\n",
+                p.id, p.assigned, p.days
+            ));
         }
     }
     t

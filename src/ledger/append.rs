@@ -38,12 +38,19 @@ pub fn lock(path: &Path) -> Result<Locked> {
         .map_err(Error::io("open the lock file", &lock_path))?;
     lock.lock().map_err(Error::io("lock", &lock_path))?;
     let bytes = std::fs::read(path).map_err(Error::io("read", path))?;
-    Ok(Locked { _lock: lock, path: path.to_path_buf(), bytes })
+    Ok(Locked {
+        _lock: lock,
+        path: path.to_path_buf(),
+        bytes,
+    })
 }
 
 /// `.ledger.csv<suffix>` beside the ledger.
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}{suffix}"))
 }
 
@@ -55,12 +62,26 @@ impl Locked {
 
     /// The ledger with `rows` appended, as bytes, in the file's column order and line ending.
     fn with_rows(&self, order: [usize; 5], rows: &[NewRow]) -> Vec<u8> {
-        let crlf = self.bytes.windows(2).position(|w| w == b"\r\n").is_some_and(|i| !self.bytes[..i].contains(&b'\n'));
+        let crlf = self
+            .bytes
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .is_some_and(|i| !self.bytes[..i].contains(&b'\n'));
         let mut writer = csv::WriterBuilder::new()
-            .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+            .terminator(if crlf {
+                csv::Terminator::CRLF
+            } else {
+                csv::Terminator::Any(b'\n')
+            })
             .from_writer(Vec::new());
         for row in rows {
-            let values = [row.date.as_str(), row.event, row.id.as_str(), row.subject.as_str(), row.note.as_str()];
+            let values = [
+                row.date.as_str(),
+                row.event,
+                row.id.as_str(),
+                row.subject.as_str(),
+                row.note.as_str(),
+            ];
             let mut fields = [""; 5];
             for (column, value) in values.into_iter().enumerate() {
                 fields[order[column]] = value;
@@ -81,7 +102,8 @@ impl Locked {
     pub fn append(&self, rules: &Rules, rows: &[NewRow], dry_run: bool) -> Result<Checked> {
         let order = self.check(rules).order;
         let new = self.with_rows(order, rows);
-        let existing_lines = self.bytes.iter().filter(|&&b| b == b'\n').count() + usize::from(!self.bytes.ends_with(b"\n") && !self.bytes.is_empty());
+        let existing_lines = self.bytes.iter().filter(|&&b| b == b'\n').count()
+            + usize::from(!self.bytes.ends_with(b"\n") && !self.bytes.is_empty());
         let mut checked = check_bytes(&self.path, &new, rules);
         if checked.diagnostics.iter().any(|d| d.is_error()) {
             for d in &mut checked.diagnostics {
@@ -111,7 +133,11 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     file.write_all(bytes).map_err(Error::io("write", &temp))?;
     file.sync_all().map_err(Error::io("sync", &temp))?;
     drop(file);
-    std::fs::rename(&temp, path).map_err(|e| Error::Io { action: "replace", path: path.to_path_buf(), source: e })?;
+    std::fs::rename(&temp, path).map_err(|e| Error::Io {
+        action: "replace",
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -125,13 +151,25 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// `N` or `N-M`.
 pub fn id_text(first: u64, last: u64) -> String {
-    if first == last { first.to_string() } else { format!("{first}-{last}") }
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
+    }
 }
 
 pub fn describe(rows: &[NewRow], ledger: &Path) -> String {
     let mut text = String::new();
     for r in rows {
-        text.push_str(&format!("appended to {}: {},{},{},{},{}\n", display_path(ledger), r.date, r.event, r.id, r.subject, r.note));
+        text.push_str(&format!(
+            "appended to {}: {},{},{},{},{}\n",
+            display_path(ledger),
+            r.date,
+            r.event,
+            r.id,
+            r.subject,
+            r.note
+        ));
     }
     text
 }

@@ -75,8 +75,16 @@ impl Checker {
         }
     }
 
-    fn problem(&mut self, line: u64, column: Option<usize>, code: &'static str, message: String, help: impl Into<String>) {
-        self.problems.push(Problem::new(line, column, code, message, help));
+    fn problem(
+        &mut self,
+        line: u64,
+        column: Option<usize>,
+        code: &'static str,
+        message: String,
+        help: impl Into<String>,
+    ) {
+        self.problems
+            .push(Problem::new(line, column, code, message, help));
     }
 
     /// A malformed row still counts as a row (the first row must be `created`).
@@ -118,7 +126,11 @@ impl Checker {
         }
         // A `created` row later than the first: the first row already got its E101.
         self.created_line = Some(line);
-        let expected = if self.self_service { Mode::SelfService } else { Mode::AdminManaged };
+        let expected = if self.self_service {
+            Mode::SelfService
+        } else {
+            Mode::AdminManaged
+        };
         if mode != expected {
             self.problem(
                 line,
@@ -131,13 +143,31 @@ impl Checker {
     }
 
     fn assigned(&mut self, line: u64, day: Day, first: u64, last: u64) {
-        let expected = self.assigned_through.map_or(Some(self.first_id), |t| t.checked_add(1));
+        let expected = self
+            .assigned_through
+            .map_or(Some(self.first_id), |t| t.checked_add(1));
         let Some(expected) = expected else {
-            self.problem(line, ID, "E110", "no ID is left after the last one assigned".into(), "IDs fit in 64 bits");
+            self.problem(
+                line,
+                ID,
+                "E110",
+                "no ID is left after the last one assigned".into(),
+                "IDs fit in 64 bits",
+            );
             return;
         };
         if first < self.first_id {
-            self.problem(line, ID, "E110", format!("{} lies before the project's first ID {}", range(first, last.min(self.first_id - 1)), self.first_id), "check `ids.first` in project.toml against Manager's Settings");
+            self.problem(
+                line,
+                ID,
+                "E110",
+                format!(
+                    "{} lies before the project's first ID {}",
+                    range(first, last.min(self.first_id - 1)),
+                    self.first_id
+                ),
+                "check `ids.first` in project.toml against Manager's Settings",
+            );
         } else if first > expected {
             self.problem(line, ID, "E110", format!("{} were never assigned: this row starts at {first}", range(expected, first - 1)), "Manager assigns IDs one after another; add the missing assignment, or correct this row from Manager's Settings");
         } else if first < expected {
@@ -146,7 +176,13 @@ impl Checker {
         }
         let through = self.assigned_through.map_or(last, |t| t.max(last));
         if through - self.first_id.min(through) >= MAX_IDS {
-            self.problem(line, ID, "E110", format!("this row would make more than {MAX_IDS} IDs"), "check the range against Manager's Settings");
+            self.problem(
+                line,
+                ID,
+                "E110",
+                format!("this row would make more than {MAX_IDS} IDs"),
+                "check the range against Manager's Settings",
+            );
             return;
         }
         self.assigned_through = Some(through);
@@ -157,7 +193,12 @@ impl Checker {
         }
         let from = first.max(expected).max(self.first_id);
         if from <= last {
-            self.assignments.push(Assignment { first: from, last, day, line });
+            self.assignments.push(Assignment {
+                first: from,
+                last,
+                day,
+                line,
+            });
         }
     }
 
@@ -173,7 +214,11 @@ impl Checker {
 
     fn registered(&mut self, line: u64, id: u64) {
         let Some(slot) = self.slot(id) else {
-            let through = self.assigned_through.map_or("no ID is assigned yet".to_string(), |t| format!("IDs are assigned through {t}"));
+            let through = self
+                .assigned_through
+                .map_or("no ID is assigned yet".to_string(), |t| {
+                    format!("IDs are assigned through {t}")
+                });
             self.problem(line, ID, "E120", format!("ID {id} is registered, but Manager has not assigned it ({through})"), "record Manager's assignment first (`mobileid-kit ledger assigned --through ID`), or correct the ID");
             return;
         };
@@ -194,11 +239,23 @@ impl Checker {
 
     fn revoke(&mut self, line: u64, id: u64) {
         let Some(slot) = self.slot(id) else {
-            self.problem(line, ID, "E122", format!("ID {id} is revoked, but it was never assigned"), "check the ID against Manager's Settings");
+            self.problem(
+                line,
+                ID,
+                "E122",
+                format!("ID {id} is revoked, but it was never assigned"),
+                "check the ID against Manager's Settings",
+            );
             return;
         };
         if self.is_revoked(slot) {
-            self.problem(line, ID, "E122", format!("ID {id} is revoked again"), "an ID is revoked once; remove this row");
+            self.problem(
+                line,
+                ID,
+                "E122",
+                format!("ID {id} is revoked again"),
+                "an ID is revoked once; remove this row",
+            );
             return;
         }
         self.revoked[slot / 64] |= 1 << (slot % 64);
@@ -210,7 +267,15 @@ impl Checker {
             self.problem(1, None, "E101", "the ledger has no `created` row".into(), "add the row `DATE,created,,self-service,` for the day the project was created in Manager");
         }
         let newest = self.newest.map(|(d, _)| d);
-        let mut summary = Summary { assigned: 0, registered: 0, revoked: 0, unregistered: 0, pending: Vec::new(), newest: newest.map(format_day), assigned_through: self.assigned_through };
+        let mut summary = Summary {
+            assigned: 0,
+            registered: 0,
+            revoked: 0,
+            unregistered: 0,
+            pending: Vec::new(),
+            newest: newest.map(format_day),
+            assigned_through: self.assigned_through,
+        };
         let assignments = std::mem::take(&mut self.assignments);
         for a in &assignments {
             let waited = newest.map_or(0, |n| n - a.day);
@@ -226,13 +291,21 @@ impl Checker {
                     summary.unregistered += 1;
                     if waited > i64::from(pending_days) {
                         late.push(id);
-                        summary.pending.push(Pending { id, assigned: format_day(a.day), days: waited });
+                        summary.pending.push(Pending {
+                            id,
+                            assigned: format_day(a.day),
+                            days: waited,
+                        });
                     }
                 }
             }
             if !late.is_empty() {
                 let shown: Vec<String> = late.iter().take(10).map(u64::to_string).collect();
-                let more = if late.len() > 10 { format!(" and {} more", late.len() - 10) } else { String::new() };
+                let more = if late.len() > 10 {
+                    format!(" and {} more", late.len() - 10)
+                } else {
+                    String::new()
+                };
                 self.problem(
                     a.line,
                     ID,
@@ -248,5 +321,9 @@ impl Checker {
 }
 
 fn range(first: u64, last: u64) -> String {
-    if first == last { format!("ID {first}") } else { format!("IDs {first}–{last}") }
+    if first == last {
+        format!("ID {first}")
+    } else {
+        format!("IDs {first}–{last}")
+    }
 }

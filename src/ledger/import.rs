@@ -40,14 +40,23 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_string(), "UTF-8"),
-        Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "Windows-1252"),
+        Err(_) => (
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
+            "Windows-1252",
+        ),
     }
 }
 
 /// The delimiter used most in the header line: comma, semicolon or tab.
 pub fn detect_delimiter(text: &str) -> char {
     let header = text.lines().next().unwrap_or_default();
-    [',', ';', '\t'].into_iter().max_by_key(|d| (header.matches(*d).count(), *d == ',')).unwrap_or(',')
+    [',', ';', '\t']
+        .into_iter()
+        .max_by_key(|d| (header.matches(*d).count(), *d == ','))
+        .unwrap_or(',')
 }
 
 /// The dates exports carry: ISO (`2026-03-02`, with a time after it or not) or German
@@ -66,18 +75,33 @@ fn parse_export_date(text: &str) -> Option<String> {
 
 /// Reads the export and decides what to append and what to skip. Every bad row is reported;
 /// one bad row refuses the whole import.
-pub fn plan(export: &Path, ledger_bytes: &[u8], columns: &Columns, default_date: &str, note: &str) -> Result<Plan> {
+pub fn plan(
+    export: &Path,
+    ledger_bytes: &[u8],
+    columns: &Columns,
+    default_date: &str,
+    note: &str,
+) -> Result<Plan> {
     let bytes = std::fs::read(export).map_err(Error::io("read", export))?;
     let (text, encoding) = decode(&bytes);
+    // The CSV reader counts a CRLF file's lines wrong; the rows are the same with LF.
+    let text = text.replace("\r\n", "\n");
     let delimiter = detect_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter as u8).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter as u8)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| Error::Usage(format!("the export's header cannot be read: {e}")))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name.trim()));
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name.trim()))
+    };
     let missing = |name: &str, flag: &str| {
         Error::Usage(format!(
             "the export has no column `{name}` (it has: {}); name the right one with {flag}",
@@ -85,14 +109,18 @@ pub fn plan(export: &Path, ledger_bytes: &[u8], columns: &Columns, default_date:
         ))
     };
     let id_col = find(&columns.id).ok_or_else(|| missing(&columns.id, "--id-column"))?;
-    let subject_col = find(&columns.subject).ok_or_else(|| missing(&columns.subject, "--subject-column"))?;
+    let subject_col =
+        find(&columns.subject).ok_or_else(|| missing(&columns.subject, "--subject-column"))?;
     let date_col = match &columns.date {
         Some(name) => Some(find(name).ok_or_else(|| missing(name, "--date-column"))?),
         None => find("date"),
     };
 
     let registered = registrations(ledger_bytes);
-    let src = Source { path: export, text: &text };
+    let src = Source {
+        path: export,
+        text: &text,
+    };
     let lines: Vec<&str> = text.lines().collect();
     let mut diagnostics = Vec::new();
     let mut rows: Vec<(String, u64, NewRow)> = Vec::new();
@@ -103,7 +131,11 @@ pub fn plan(export: &Path, ledger_bytes: &[u8], columns: &Columns, default_date:
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line()) as usize;
-                diagnostics.push(Diagnostic::error("E100", format!("the export row cannot be read: {e}")).at(src.locate_line(line, 1, 1)).help("check the quotes in this row"));
+                diagnostics.push(
+                    Diagnostic::error("E100", format!("the export row cannot be read: {e}"))
+                        .at(src.locate_line(line, 1, 1))
+                        .help("check the quotes in this row"),
+                );
                 continue;
             }
         };
@@ -117,11 +149,17 @@ pub fn plan(export: &Path, ledger_bytes: &[u8], columns: &Columns, default_date:
         let id = match parse_id(id_text) {
             Ok(id) => id,
             Err(why) => {
-                diagnostics.push(Diagnostic::error("E100", why).at(at(id_col)).help("the ID column holds the number the app shows; choose it with --id-column"));
+                diagnostics.push(Diagnostic::error("E100", why).at(at(id_col)).help(
+                    "the ID column holds the number the app shows; choose it with --id-column",
+                ));
                 continue;
             }
         };
-        let subject = record.get(subject_col).unwrap_or_default().trim().to_string();
+        let subject = record
+            .get(subject_col)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         if subject.is_empty() {
             diagnostics.push(Diagnostic::error("E100", format!("ID {id} has no subject")).at(at(subject_col)).help("the subject column holds the host system's user reference; choose it with --subject-column"));
             continue;
@@ -137,15 +175,31 @@ pub fn plan(export: &Path, ledger_bytes: &[u8], columns: &Columns, default_date:
             None => default_date.to_string(),
         };
         if registered.get(&id) == Some(&subject) {
-            skipped.push(Skipped { line, id, subject, reason: "already in the ledger" });
+            skipped.push(Skipped {
+                line,
+                id,
+                subject,
+                reason: "already in the ledger",
+            });
             continue;
         }
         if seen.get(&id) == Some(&subject) {
-            skipped.push(Skipped { line, id, subject, reason: "twice in the export" });
+            skipped.push(Skipped {
+                line,
+                id,
+                subject,
+                reason: "twice in the export",
+            });
             continue;
         }
         seen.insert(id, subject.clone());
-        let row = NewRow { date: date.clone(), event: "registered", id: id.to_string(), subject, note: note.to_string() };
+        let row = NewRow {
+            date: date.clone(),
+            event: "registered",
+            id: id.to_string(),
+            subject,
+            note: note.to_string(),
+        };
         rows.push((date, line, row));
     }
     if !diagnostics.is_empty() {
@@ -153,13 +207,20 @@ pub fn plan(export: &Path, ledger_bytes: &[u8], columns: &Columns, default_date:
     }
     // Oldest first, as the ledger wants; the export's order breaks ties.
     rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    Ok(Plan { rows: rows.into_iter().map(|r| r.2).collect(), skipped, encoding, delimiter })
+    Ok(Plan {
+        rows: rows.into_iter().map(|r| r.2).collect(),
+        skipped,
+        encoding,
+        delimiter,
+    })
 }
 
 /// Active registrations in the ledger: ID → subject.
 fn registrations(ledger: &[u8]) -> HashMap<u64, String> {
     let mut map = HashMap::new();
-    let Ok(mut reader) = LedgerReader::new(ledger) else { return map };
+    let Ok(mut reader) = LedgerReader::new(ledger) else {
+        return map;
+    };
     while let Some(row) = reader.next_row() {
         match row.map(|r| r.event) {
             Ok(super::read::Event::Registered(id)) => {
@@ -185,14 +246,26 @@ mod tests {
         assert_eq!(detect_delimiter("a\tb\tc"), '\t');
         assert_eq!(detect_delimiter("a,b;c"), ',');
         assert_eq!(decode(b"M\xfcller").0, "Müller");
-        assert_eq!(decode("\u{FEFF}Müller".as_bytes()), ("Müller".to_string(), "UTF-8"));
+        assert_eq!(
+            decode("\u{FEFF}Müller".as_bytes()),
+            ("Müller".to_string(), "UTF-8")
+        );
     }
 
     #[test]
     fn export_dates() {
-        assert_eq!(parse_export_date("02.03.2026").as_deref(), Some("2026-03-02"));
-        assert_eq!(parse_export_date("2026-03-02 10:15").as_deref(), Some("2026-03-02"));
-        assert_eq!(parse_export_date("2026-03-02T10:15:00Z").as_deref(), Some("2026-03-02"));
+        assert_eq!(
+            parse_export_date("02.03.2026").as_deref(),
+            Some("2026-03-02")
+        );
+        assert_eq!(
+            parse_export_date("2026-03-02 10:15").as_deref(),
+            Some("2026-03-02")
+        );
+        assert_eq!(
+            parse_export_date("2026-03-02T10:15:00Z").as_deref(),
+            Some("2026-03-02")
+        );
         assert_eq!(parse_export_date("31.02.2026"), None);
         assert_eq!(parse_export_date("soon"), None);
     }

@@ -45,7 +45,11 @@ pub fn path_of(config: &crate::project::Config) -> Result<PathBuf> {
     };
     crate::project::paths::resolve(&config.dir, ledger.get_ref()).map_err(|problem| {
         let (message, help) = problem.describe("ledger", ledger.get_ref());
-        Error::Invalid(vec![Diagnostic::error("E004", message).at(config.source().locate(ledger.span())).help(help)])
+        Error::Invalid(vec![
+            Diagnostic::error("E004", message)
+                .at(config.source().locate(ledger.span()))
+                .help(help),
+        ])
     })
 }
 
@@ -55,7 +59,12 @@ pub fn check_file(path: &Path, rules: &Rules) -> Result<Checked> {
     let (checker, summary, order, rows) = run(file, rules);
     let source = || std::fs::File::open(path).map(std::io::BufReader::new);
     let diagnostics = resolve(path, &checker, order, source).map_err(Error::io("read", path))?;
-    Ok(Checked { diagnostics, summary, order: order.unwrap_or([0, 1, 2, 3, 4]), rows })
+    Ok(Checked {
+        diagnostics,
+        summary,
+        order: order.unwrap_or([0, 1, 2, 3, 4]),
+        rows,
+    })
 }
 
 /// Checks ledger text held in memory (the current file plus rows to append).
@@ -63,7 +72,12 @@ pub fn check_bytes(path: &Path, bytes: &[u8], rules: &Rules) -> Checked {
     let (checker, summary, order, rows) = run(bytes, rules);
     let source = || Ok::<_, std::io::Error>(std::io::Cursor::new(bytes));
     let diagnostics = resolve(path, &checker, order, source).unwrap_or_default();
-    Checked { diagnostics, summary, order: order.unwrap_or([0, 1, 2, 3, 4]), rows }
+    Checked {
+        diagnostics,
+        summary,
+        order: order.unwrap_or([0, 1, 2, 3, 4]),
+        rows,
+    }
 }
 
 fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<[usize; 5]>, u64) {
@@ -99,7 +113,11 @@ fn resolve<B: BufRead>(
     let shown = &problems[..problems.len().min(MAX_SHOWN)];
     let mut wanted: BTreeSet<u64> = shown.iter().map(|p| p.line).collect();
     wanted.extend(shown.iter().filter_map(|p| p.earlier));
-    let lines = if wanted.is_empty() { HashMap::new() } else { lines_of(source()?, &wanted)? };
+    let lines = if wanted.is_empty() {
+        HashMap::new()
+    } else {
+        lines_of(source()?, &wanted)?
+    };
 
     let mut diagnostics = Vec::with_capacity(shown.len() + 1);
     for p in shown {
@@ -110,18 +128,32 @@ fn resolve<B: BufRead>(
             _ => (1, 1),
         };
         let mut help = p.help.clone();
-        if let Some(line) = p.earlier {
-            if let (Some(t), Some(order)) = (lines.get(&line), order) {
-                let subject = csv_field(t, order[3]);
-                help = help.replacen(&format!("on line {line}"), &format!("on line {line} ({subject})"), 1);
-            }
+        if let Some(line) = p.earlier
+            && let (Some(t), Some(order)) = (lines.get(&line), order)
+        {
+            let subject = csv_field(t, order[3]);
+            help = help.replacen(
+                &format!("on line {line}"),
+                &format!("on line {line} ({subject})"),
+                1,
+            );
         }
-        let severity = if p.code.starts_with('W') { Severity::Warning } else { Severity::Error };
+        let severity = if p.code.starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         diagnostics.push(Diagnostic {
             severity,
             code: p.code,
             message: p.message.clone(),
-            location: Some(Location { file: path.to_path_buf(), line: p.line as usize, column, source_line: text, width }),
+            location: Some(Location {
+                file: path.to_path_buf(),
+                line: p.line as usize,
+                column,
+                source_line: text,
+                width,
+            }),
             help: Some(help),
         });
     }
@@ -130,21 +162,32 @@ fn resolve<B: BufRead>(
         *more.entry(p.code).or_default() += 1;
     }
     for (code, count) in more {
-        let severity = if code.starts_with('W') { Severity::Warning } else { Severity::Error };
-        diagnostics.push(Diagnostic {
-            severity,
-            code,
-            message: format!("{count} more {code} problems are not shown"),
-            location: None,
-            help: Some(format!("fix the ones above and run check again; it shows the first {MAX_SHOWN}")),
-        }
-        .in_file(path));
+        let severity = if code.starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        diagnostics.push(
+            Diagnostic {
+                severity,
+                code,
+                message: format!("{count} more {code} problems are not shown"),
+                location: None,
+                help: Some(format!(
+                    "fix the ones above and run check again; it shows the first {MAX_SHOWN}"
+                )),
+            }
+            .in_file(path),
+        );
     }
     Ok(diagnostics)
 }
 
 /// The text of some lines of a file (CR and a leading BOM removed).
-fn lines_of(mut input: impl BufRead, wanted: &BTreeSet<u64>) -> std::io::Result<HashMap<u64, String>> {
+fn lines_of(
+    mut input: impl BufRead,
+    wanted: &BTreeSet<u64>,
+) -> std::io::Result<HashMap<u64, String>> {
     let mut found = HashMap::new();
     let last = wanted.iter().next_back().copied().unwrap_or(0);
     let mut buf = Vec::new();
@@ -157,7 +200,9 @@ fn lines_of(mut input: impl BufRead, wanted: &BTreeSet<u64>) -> std::io::Result<
         number += 1;
         if wanted.contains(&number) {
             let text = String::from_utf8_lossy(&buf);
-            let text = text.trim_start_matches('\u{FEFF}').trim_end_matches(['\n', '\r']);
+            let text = text
+                .trim_start_matches('\u{FEFF}')
+                .trim_end_matches(['\n', '\r']);
             found.insert(number, text.to_string());
         }
     }
@@ -166,7 +211,10 @@ fn lines_of(mut input: impl BufRead, wanted: &BTreeSet<u64>) -> std::io::Result<
 
 /// One field of one CSV line.
 fn csv_field(line: &str, index: usize) -> String {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
     let mut record = csv::StringRecord::new();
     match reader.read_record(&mut record) {
         Ok(true) => record.get(index).unwrap_or_default().to_string(),
@@ -179,22 +227,32 @@ pub fn check_baseline(ledger: &Path, baseline: &Path) -> Result<Option<Diagnosti
     let open = |p: &Path| -> Result<csv::Reader<std::io::BufReader<std::fs::File>>> {
         let file = std::fs::File::open(p).map_err(Error::io("read", p))?;
         let mut buffered = std::io::BufReader::new(file);
-        if buffered.fill_buf().map_err(Error::io("read", p))?.starts_with(b"\xEF\xBB\xBF") {
+        if buffered
+            .fill_buf()
+            .map_err(Error::io("read", p))?
+            .starts_with(b"\xEF\xBB\xBF")
+        {
             buffered.consume(3);
         }
-        Ok(csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(buffered))
+        Ok(csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(buffered))
     };
     let (mut old, mut new) = (open(baseline)?, open(ledger)?);
     let (mut a, mut b) = (csv::ByteRecord::new(), csv::ByteRecord::new());
     let mut last_line = 1;
     loop {
-        let old_more = old.read_byte_record(&mut a).map_err(|e| Error::Usage(format!("the baseline cannot be read: {e}")))?;
+        let old_more = old
+            .read_byte_record(&mut a)
+            .map_err(|e| Error::Usage(format!("the baseline cannot be read: {e}")))?;
         let new_more = new.read_byte_record(&mut b).unwrap_or(false);
         if !old_more {
             return Ok(None);
         }
         let old_line = a.position().map_or(0, |p| p.line());
-        let rendered = String::from_utf8_lossy(&a.iter().collect::<Vec<_>>().join(&b","[..])).into_owned();
+        let rendered =
+            String::from_utf8_lossy(&a.iter().collect::<Vec<_>>().join(&b","[..])).into_owned();
         if !new_more {
             let d = Diagnostic::error("E140", format!("the ledger lacks rows the baseline has, from baseline line {old_line}"))
                 .at(Location { file: ledger.to_path_buf(), line: last_line as usize, column: 1, source_line: None, width: 1 })

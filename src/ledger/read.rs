@@ -56,8 +56,21 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(line: u64, column: Option<usize>, code: &'static str, message: String, help: impl Into<String>) -> Self {
-        Problem { line, column, code, message, help: help.into(), earlier: None }
+    pub fn new(
+        line: u64,
+        column: Option<usize>,
+        code: &'static str,
+        message: String,
+        help: impl Into<String>,
+    ) -> Self {
+        Problem {
+            line,
+            column,
+            code,
+            message,
+            help: help.into(),
+            earlier: None,
+        }
     }
 }
 
@@ -76,19 +89,41 @@ impl<R: Read> LedgerReader<R> {
     /// Reads the header. `Err` when the file has no usable header.
     pub fn new(input: R) -> Result<Self, Problem> {
         let mut buffered = BufReader::with_capacity(1 << 16, input);
-        if let Ok(head) = buffered.fill_buf() {
-            if head.starts_with(b"\xEF\xBB\xBF") {
-                buffered.consume(3);
-            }
+        if let Ok(head) = buffered.fill_buf()
+            && head.starts_with(b"\xEF\xBB\xBF")
+        {
+            buffered.consume(3);
         }
-        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::new(CrlfToLf { inner: buffered, held_cr: false }));
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(BufReader::new(CrlfToLf {
+                inner: buffered,
+                held_cr: false,
+            }));
         let mut header = csv::ByteRecord::new();
         let read = csv.read_byte_record(&mut header);
         let help = "the first line names the columns: date,event,id,subject,note (in any order)";
         match read {
             Ok(true) => {}
-            Ok(false) => return Err(Problem::new(1, None, "E101", "the ledger is empty".into(), "start it with the header and the `created` row; `mobileid-kit init` writes both")),
-            Err(e) => return Err(Problem::new(1, None, "E100", format!("the header cannot be read: {e}"), help)),
+            Ok(false) => {
+                return Err(Problem::new(
+                    1,
+                    None,
+                    "E101",
+                    "the ledger is empty".into(),
+                    "start it with the header and the `created` row; `mobileid-kit init` writes both",
+                ));
+            }
+            Err(e) => {
+                return Err(Problem::new(
+                    1,
+                    None,
+                    "E100",
+                    format!("the header cannot be read: {e}"),
+                    help,
+                ));
+            }
         }
         let mut order = [usize::MAX; 5];
         for (i, name) in header.iter().enumerate() {
@@ -96,17 +131,45 @@ impl<R: Read> LedgerReader<R> {
             let name = name.trim().to_ascii_lowercase();
             match COLUMNS.iter().position(|c| *c == name) {
                 Some(c) if order[c] == usize::MAX => order[c] = i,
-                Some(_) => return Err(Problem::new(1, None, "E100", format!("the header names `{name}` twice"), help)),
+                Some(_) => {
+                    return Err(Problem::new(
+                        1,
+                        None,
+                        "E100",
+                        format!("the header names `{name}` twice"),
+                        help,
+                    ));
+                }
                 None => {
-                    let hint = crate::diag::did_you_mean(&name, COLUMNS).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
-                    return Err(Problem::new(1, None, "E100", format!("the header has an unknown column `{name}`"), format!("{hint}{help}")));
+                    let hint = crate::diag::did_you_mean(&name, COLUMNS)
+                        .map(|c| format!("did you mean `{c}`? "))
+                        .unwrap_or_default();
+                    return Err(Problem::new(
+                        1,
+                        None,
+                        "E100",
+                        format!("the header has an unknown column `{name}`"),
+                        format!("{hint}{help}"),
+                    ));
                 }
             }
         }
         if let Some(missing) = (0..5).find(|&c| order[c] == usize::MAX) {
-            return Err(Problem::new(1, None, "E100", format!("the header lacks the column `{}`", COLUMNS[missing]), help));
+            return Err(Problem::new(
+                1,
+                None,
+                "E100",
+                format!("the header lacks the column `{}`", COLUMNS[missing]),
+                help,
+            ));
         }
-        Ok(LedgerReader { csv, record: csv::ByteRecord::new(), order, width: header.len(), last_line: 1 })
+        Ok(LedgerReader {
+            csv,
+            record: csv::ByteRecord::new(),
+            order,
+            width: header.len(),
+            last_line: 1,
+        })
     }
 
     /// The next row: `None` at the end, `Some(Err)` for a malformed row (reading goes on).
@@ -114,14 +177,23 @@ impl<R: Read> LedgerReader<R> {
         match self.csv.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
-                let line = self.record.position().map_or(self.last_line + 1, |p| p.line());
+                let line = self
+                    .record
+                    .position()
+                    .map_or(self.last_line + 1, |p| p.line());
                 self.last_line = line;
                 Some(self.parse(line))
             }
             Err(e) => {
                 let line = e.position().map_or(self.last_line + 1, |p| p.line());
                 self.last_line = line;
-                Some(Err(Problem::new(line, None, "E100", format!("the row cannot be read: {e}"), "check the quotes: a field with a comma or quote is written as \"...\" with inner quotes doubled")))
+                Some(Err(Problem::new(
+                    line,
+                    None,
+                    "E100",
+                    format!("the row cannot be read: {e}"),
+                    "check the quotes: a field with a comma or quote is written as \"...\" with inner quotes doubled",
+                )))
             }
         }
     }
@@ -133,39 +205,117 @@ impl<R: Read> LedgerReader<R> {
 
     fn parse(&self, line: u64) -> Result<Row, Problem> {
         if self.record.len() != self.width {
-            return Err(Problem::new(line, None, "E100", format!("the row has {} columns, the header {}", self.record.len(), self.width), "every row has the header's columns; quote a subject or note that holds a comma"));
+            return Err(Problem::new(
+                line,
+                None,
+                "E100",
+                format!(
+                    "the row has {} columns, the header {}",
+                    self.record.len(),
+                    self.width
+                ),
+                "every row has the header's columns; quote a subject or note that holds a comma",
+            ));
         }
-        let text = |c: usize| std::str::from_utf8(self.field(c)).map_err(|_| Problem::new(line, Some(c), "E100", format!("the {} is not UTF-8 text", COLUMNS[c]), "save the ledger as UTF-8"));
+        let text = |c: usize| {
+            std::str::from_utf8(self.field(c)).map_err(|_| {
+                Problem::new(
+                    line,
+                    Some(c),
+                    "E100",
+                    format!("the {} is not UTF-8 text", COLUMNS[c]),
+                    "save the ledger as UTF-8",
+                )
+            })
+        };
         let date = text(DATE)?;
-        let day = parse_day(date).ok_or_else(|| Problem::new(line, Some(DATE), "E100", format!("`{}` is not a date", date.escape_debug()), "write dates as YYYY-MM-DD (or an RFC 3339 date-time)"))?;
+        let day = parse_day(date).ok_or_else(|| {
+            Problem::new(
+                line,
+                Some(DATE),
+                "E100",
+                format!("`{}` is not a date", date.escape_debug()),
+                "write dates as YYYY-MM-DD (or an RFC 3339 date-time)",
+            )
+        })?;
         let event = text(EVENT)?;
         let id = text(ID)?;
         let subject = text(SUBJECT)?;
         let event = match event {
             "created" => {
                 if !id.is_empty() {
-                    return Err(Problem::new(line, Some(ID), "E100", "a `created` row has no ID".into(), "leave the id empty; the subject is the mode"));
+                    return Err(Problem::new(
+                        line,
+                        Some(ID),
+                        "E100",
+                        "a `created` row has no ID".into(),
+                        "leave the id empty; the subject is the mode",
+                    ));
                 }
                 let mode = match subject {
                     "self-service" => Mode::SelfService,
                     "admin-managed" => Mode::AdminManaged,
-                    "" => return Err(Problem::new(line, Some(SUBJECT), "E100", "the `created` row lacks the mode".into(), "write `self-service` or `admin-managed` as the subject")),
-                    other => return Err(Problem::new(line, Some(SUBJECT), "E100", format!("`{}` is not a mode", other.escape_debug()), "write `self-service` or `admin-managed` as the subject")),
+                    "" => {
+                        return Err(Problem::new(
+                            line,
+                            Some(SUBJECT),
+                            "E100",
+                            "the `created` row lacks the mode".into(),
+                            "write `self-service` or `admin-managed` as the subject",
+                        ));
+                    }
+                    other => {
+                        return Err(Problem::new(
+                            line,
+                            Some(SUBJECT),
+                            "E100",
+                            format!("`{}` is not a mode", other.escape_debug()),
+                            "write `self-service` or `admin-managed` as the subject",
+                        ));
+                    }
                 };
                 Event::Created(mode)
             }
             "assigned" => {
-                let (first, last) = parse_range(id).map_err(|why| Problem::new(line, Some(ID), "E100", why, "write an ID (1005) or a range (1005-1010) as Manager's Settings show them"))?;
+                let (first, last) = parse_range(id).map_err(|why| {
+                    Problem::new(
+                        line,
+                        Some(ID),
+                        "E100",
+                        why,
+                        "write an ID (1005) or a range (1005-1010) as Manager's Settings show them",
+                    )
+                })?;
                 if !subject.is_empty() {
-                    return Err(Problem::new(line, Some(SUBJECT), "E100", "an `assigned` row has no subject".into(), "leave the subject empty; put remarks in the note"));
+                    return Err(Problem::new(
+                        line,
+                        Some(SUBJECT),
+                        "E100",
+                        "an `assigned` row has no subject".into(),
+                        "leave the subject empty; put remarks in the note",
+                    ));
                 }
                 Event::Assigned(first, last)
             }
             "registered" | "revoked" => {
-                let id = parse_id(id).map_err(|why| Problem::new(line, Some(ID), "E100", why, "write the one ID the app shows, e.g. 1005"))?;
+                let id = parse_id(id).map_err(|why| {
+                    Problem::new(
+                        line,
+                        Some(ID),
+                        "E100",
+                        why,
+                        "write the one ID the app shows, e.g. 1005",
+                    )
+                })?;
                 if event == "registered" {
                     if subject.trim().is_empty() {
-                        return Err(Problem::new(line, Some(SUBJECT), "E100", "a `registered` row lacks its subject".into(), "write the host system's user reference as the subject"));
+                        return Err(Problem::new(
+                            line,
+                            Some(SUBJECT),
+                            "E100",
+                            "a `registered` row lacks its subject".into(),
+                            "write the host system's user reference as the subject",
+                        ));
                     }
                     Event::Registered(id)
                 } else {
@@ -173,8 +323,19 @@ impl<R: Read> LedgerReader<R> {
                 }
             }
             other => {
-                let hint = crate::diag::did_you_mean(other, ["created", "assigned", "registered", "revoked"]).map(|e| format!("did you mean `{e}`? ")).unwrap_or_default();
-                return Err(Problem::new(line, Some(EVENT), "E100", format!("`{}` is not an event", other.escape_debug()), format!("{hint}the events are created, assigned, registered and revoked")));
+                let hint = crate::diag::did_you_mean(
+                    other,
+                    ["created", "assigned", "registered", "revoked"],
+                )
+                .map(|e| format!("did you mean `{e}`? "))
+                .unwrap_or_default();
+                return Err(Problem::new(
+                    line,
+                    Some(EVENT),
+                    "E100",
+                    format!("`{}` is not an event", other.escape_debug()),
+                    format!("{hint}the events are created, assigned, registered and revoked"),
+                ));
             }
         };
         Ok(Row { line, day, event })
@@ -245,7 +406,8 @@ pub fn parse_id(text: &str) -> Result<u64, String> {
     if !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("`{}` is not an ID", text.escape_debug()));
     }
-    text.parse().map_err(|_| format!("the ID `{text}` does not fit in 64 bits"))
+    text.parse()
+        .map_err(|_| format!("the ID `{text}` does not fit in 64 bits"))
 }
 
 fn parse_range(text: &str) -> Result<(u64, u64), String> {
@@ -287,7 +449,11 @@ pub fn field_span_with(line: &str, index: usize, delimiter: char) -> (usize, usi
             _ => {}
         }
     }
-    if field == index { (start + 1, (chars.len() - start).max(1)) } else { (chars.len() + 1, 1) }
+    if field == index {
+        (start + 1, (chars.len() - start).max(1))
+    } else {
+        (chars.len() + 1, 1)
+    }
 }
 
 #[cfg(test)]
@@ -304,7 +470,14 @@ mod tests {
         let text = "\u{FEFF}event,id,date,note,subject\r\ncreated,,2026-03-01,\"a, b\",self-service\r\nassigned,1-3,2026-03-02,,\r\nregistered,2,2026-03-02T10:00:00Z,\"said \"\"hi\"\"\",\"Doe, J\"\r\n";
         let got: Vec<Row> = rows(text).into_iter().map(Result::unwrap).collect();
         assert_eq!(got[0].event, Event::Created(Mode::SelfService));
-        assert_eq!(got[1], Row { line: 3, day: parse_day("2026-03-02").unwrap(), event: Event::Assigned(1, 3) });
+        assert_eq!(
+            got[1],
+            Row {
+                line: 3,
+                day: parse_day("2026-03-02").unwrap(),
+                event: Event::Assigned(1, 3)
+            }
+        );
         assert_eq!(got[2].event, Event::Registered(2));
         assert_eq!(got[2].line, 4);
     }
@@ -313,8 +486,21 @@ mod tests {
     fn malformed_rows_are_problems_and_reading_goes_on() {
         let text = "date,event,id,subject,note\n2026-13-01,created,,self-service,\n2026-03-01,assigend,1,,\n2026-03-01,registered,99999999999999999999,x,\n2026-03-01,registered,1,,\n2026-03-01,revoked,1\n2026-03-01,revoked,1,,\n";
         let got = rows(text);
-        let problems: Vec<(u64, Option<usize>)> = got.iter().filter_map(|r| r.as_ref().err()).map(|p| (p.line, p.column)).collect();
-        assert_eq!(problems, [(2, Some(DATE)), (3, Some(EVENT)), (4, Some(ID)), (5, Some(SUBJECT)), (6, None)]);
+        let problems: Vec<(u64, Option<usize>)> = got
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .map(|p| (p.line, p.column))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (2, Some(DATE)),
+                (3, Some(EVENT)),
+                (4, Some(ID)),
+                (5, Some(SUBJECT)),
+                (6, None)
+            ]
+        );
         assert!(got[5].is_ok());
     }
 
@@ -323,14 +509,25 @@ mod tests {
         for cap in 1..6 {
             let input = std::io::BufReader::with_capacity(cap, "a\r\nb\rc\r\n\r".as_bytes());
             let mut out = String::new();
-            CrlfToLf { inner: input, held_cr: false }.read_to_string(&mut out).unwrap();
+            CrlfToLf {
+                inner: input,
+                held_cr: false,
+            }
+            .read_to_string(&mut out)
+            .unwrap();
             assert_eq!(out, "a\nb\rc\n\r", "capacity {cap}");
         }
     }
 
     #[test]
     fn header_problems() {
-        assert_eq!(LedgerReader::new("date,event,id,subjct,note\n".as_bytes()).err().unwrap().help.starts_with("did you mean `subject`?"), true);
+        assert!(
+            LedgerReader::new("date,event,id,subjct,note\n".as_bytes())
+                .err()
+                .unwrap()
+                .help
+                .starts_with("did you mean `subject`?")
+        );
         assert!(LedgerReader::new("date,event,id,note\n".as_bytes()).is_err());
         assert_eq!(LedgerReader::new("".as_bytes()).err().unwrap().code, "E101");
     }
