@@ -76,31 +76,49 @@ impl Problem {
 
 /// Streams the rows of a ledger. The header decides where each column is.
 pub struct LedgerReader<R: Read> {
-    csv: csv::Reader<BufReader<CrlfToLf<BufReader<R>>>>,
+    csv: csv::Reader<Source<R>>,
     record: csv::ByteRecord,
     /// For each of [`COLUMNS`], its index in the file.
     pub order: [usize; 5],
     pub width: usize,
     /// Line of the last row read (or of the header).
     pub last_line: u64,
+    /// The last date parsed: its text (up to 40 bytes), length and day.
+    last_date: std::cell::Cell<Option<([u8; 40], usize, Day)>>,
 }
 
 impl<R: Read> LedgerReader<R> {
     /// Reads the header. `Err` when the file has no usable header.
-    pub fn new(input: R) -> Result<Self, Problem> {
-        let mut buffered = BufReader::with_capacity(1 << 16, input);
-        if let Ok(head) = buffered.fill_buf()
-            && head.starts_with(b"\xEF\xBB\xBF")
-        {
-            buffered.consume(3);
+    pub fn new(mut input: R) -> Result<Self, Problem> {
+        // The first chunk tells whether there is a BOM and whether lines end in CRLF.
+        let mut head = Vec::with_capacity(1 << 16);
+        if let Err(e) = (&mut input).take(1 << 16).read_to_end(&mut head) {
+            return Err(Problem::new(
+                1,
+                None,
+                "E100",
+                format!("the ledger cannot be read: {e}"),
+                "check the file's permissions",
+            ));
         }
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            head.drain(..3);
+        }
+        let crlf = memchr::memmem::find(&head, b"\r\n").is_some();
+        let rest = std::io::Cursor::new(head).chain(input);
+        let source = if crlf {
+            Source::Crlf(CrlfToLf {
+                inner: BufReader::with_capacity(1 << 16, rest),
+                held_cr: false,
+            })
+        } else {
+            Source::Plain(rest)
+        };
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(BufReader::new(CrlfToLf {
-                inner: buffered,
-                held_cr: false,
-            }));
+            .buffer_capacity(1 << 16)
+            .from_reader(source);
         let mut header = csv::ByteRecord::new();
         let read = csv.read_byte_record(&mut header);
         let help = "the first line names the columns: date,event,id,subject,note (in any order)";
@@ -169,6 +187,7 @@ impl<R: Read> LedgerReader<R> {
             order,
             width: header.len(),
             last_line: 1,
+            last_date: std::cell::Cell::new(None),
         })
     }
 
@@ -228,16 +247,28 @@ impl<R: Read> LedgerReader<R> {
                 )
             })
         };
-        let date = text(DATE)?;
-        let day = parse_day(date).ok_or_else(|| {
-            Problem::new(
-                line,
-                Some(DATE),
-                "E100",
-                format!("`{}` is not a date", date.escape_debug()),
-                "write dates as YYYY-MM-DD (or an RFC 3339 date-time)",
-            )
-        })?;
+        // Rows of one day come together: parse a date once.
+        let day = match self.last_date.get() {
+            Some((bytes, len, day)) if self.field(DATE) == &bytes[..len] => day,
+            _ => {
+                let date = text(DATE)?;
+                let day = parse_day(date).ok_or_else(|| {
+                    Problem::new(
+                        line,
+                        Some(DATE),
+                        "E100",
+                        format!("`{}` is not a date", date.escape_debug()),
+                        "write dates as YYYY-MM-DD (or an RFC 3339 date-time)",
+                    )
+                })?;
+                let mut bytes = [0; 40];
+                if date.len() <= bytes.len() {
+                    bytes[..date.len()].copy_from_slice(date.as_bytes());
+                    self.last_date.set(Some((bytes, date.len(), day)));
+                }
+                day
+            }
+        };
         let event = text(EVENT)?;
         let id = text(ID)?;
         let subject = text(SUBJECT)?;
@@ -342,6 +373,21 @@ impl<R: Read> LedgerReader<R> {
     }
 }
 
+/// What the CSV reader reads: the file as it is, or with CRLF turned into LF.
+pub enum Source<R: Read> {
+    Plain(std::io::Chain<std::io::Cursor<Vec<u8>>, R>),
+    Crlf(CrlfToLf<BufReader<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>>),
+}
+
+impl<R: Read> Read for Source<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Source::Plain(r) => r.read(out),
+            Source::Crlf(r) => r.read(out),
+        }
+    }
+}
+
 /// Turns CRLF into LF on the way to the CSV reader, whose line numbers count a CRLF file's
 /// lines wrong (one short per record); a lone CR is kept.
 pub struct CrlfToLf<R: BufRead> {
@@ -375,20 +421,25 @@ impl<R: BufRead> Read for CrlfToLf<R> {
             }
             let mut consumed = 0;
             while consumed < input.len() && written < out.len() {
-                let b = input[consumed];
-                consumed += 1;
-                if b == b'\r' {
-                    match input.get(consumed) {
-                        Some(b'\n') => continue,
-                        Some(_) => {}
-                        None => {
-                            self.held_cr = true;
-                            continue;
-                        }
-                    }
+                // Copy up to the next CR in one go; most ledgers have none.
+                let room = (out.len() - written).min(input.len() - consumed);
+                let chunk = &input[consumed..consumed + room];
+                let plain = memchr::memchr(b'\r', chunk).unwrap_or(chunk.len());
+                out[written..written + plain].copy_from_slice(&chunk[..plain]);
+                written += plain;
+                consumed += plain;
+                if plain == chunk.len() {
+                    continue;
                 }
-                out[written] = b;
-                written += 1;
+                consumed += 1; // the CR
+                match input.get(consumed) {
+                    Some(b'\n') => {}
+                    Some(_) => {
+                        out[written] = b'\r';
+                        written += 1;
+                    }
+                    None => self.held_cr = true,
+                }
             }
             self.inner.consume(consumed);
             if written > 0 {
