@@ -3,35 +3,28 @@
 //! `i18n/<lang>.toml` adds a language or rewords strings.
 
 use crate::diag::{Diagnostic, Location, Source};
+use serde::Deserialize as _;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Embeds files of `themes/default/` as (path, bytes).
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../themes/default/", $path)))),*]
+    };
+}
+
 /// The built-in default theme, embedded so that an installed binary works from any folder.
-const DEFAULT: &[(&str, &[u8])] = &[
-    (
-        "templates/page.html",
-        include_bytes!("../themes/default/templates/page.html"),
-    ),
-    (
-        "templates/projects.html",
-        include_bytes!("../themes/default/templates/projects.html"),
-    ),
-    (
-        "templates/message.txt",
-        include_bytes!("../themes/default/templates/message.txt"),
-    ),
-    (
-        "static/style.css",
-        include_bytes!("../themes/default/static/style.css"),
-    ),
-    (
-        "i18n/en.toml",
-        include_bytes!("../themes/default/i18n/en.toml"),
-    ),
-    (
-        "i18n/de.toml",
-        include_bytes!("../themes/default/i18n/de.toml"),
-    ),
+const DEFAULT: &[(&str, &[u8])] = embed![
+    "templates/page.html",
+    "templates/projects.html",
+    "templates/message.txt",
+    "static/style.css",
+    "print.toml",
+    "fonts/NotoSans-Regular.ttf",
+    "fonts/NotoSans-Bold.ttf",
+    "i18n/en.toml",
+    "i18n/de.toml",
 ];
 
 pub const DEFAULT_NAME: &str = "default";
@@ -52,6 +45,43 @@ pub struct Theme {
     pub templates: tera::Tera,
     /// language → strings
     pub strings: BTreeMap<String, Strings>,
+    pub print: PrintSettings,
+}
+
+pub const FONT_REGULAR: &str = "fonts/NotoSans-Regular.ttf";
+pub const FONT_BOLD: &str = "fonts/NotoSans-Bold.ttf";
+
+/// `print.toml`: page margin, type sizes and colours of the PDFs.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintSettings {
+    pub margin_mm: f32,
+    pub title_size: f32,
+    pub kicker_size: f32,
+    pub heading_size: f32,
+    pub body_size: f32,
+    pub body_min_size: f32,
+    pub small_size: f32,
+    #[serde(deserialize_with = "colour")]
+    pub ink: (u8, u8, u8),
+    #[serde(deserialize_with = "colour")]
+    pub muted: (u8, u8, u8),
+    #[serde(deserialize_with = "colour")]
+    pub accent: (u8, u8, u8),
+}
+
+fn colour<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(u8, u8, u8), D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    let hex = text
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let byte = |i: usize| hex.and_then(|h| u8::from_str_radix(&h[i..i + 2], 16).ok());
+    match (byte(0), byte(2), byte(4)) {
+        (Some(r), Some(g), Some(b)) => Ok((r, g, b)),
+        _ => Err(serde::de::Error::custom(format!(
+            "`{text}` is not a colour like \"#0a5cad\""
+        ))),
+    }
 }
 
 impl Theme {
@@ -195,6 +225,20 @@ pub fn load(
         strings.insert(lang.clone(), merged);
     }
 
+    let print = print_settings(&files, diags);
+    for font in [FONT_REGULAR, FONT_BOLD] {
+        let file = &files[font];
+        let ok = rustybuzz::Face::from_slice(&file.bytes, 0).is_some()
+            && krilla::text::Font::new(file.bytes.clone().into(), 0).is_some();
+        if !ok {
+            diags.push(
+                Diagnostic::error("E008", format!("the font `{font}` cannot be read"))
+                    .in_file(&file.origin)
+                    .help("use a TrueType or OpenType font that covers Latin, Greek and Cyrillic"),
+            );
+        }
+    }
+
     let mut templates = tera::Tera::new();
     for (name, file) in &files {
         let Some(template) = name.strip_prefix("templates/") else {
@@ -205,11 +249,57 @@ pub fn load(
             diags.push(template_error(&e, &file.origin, &source));
         }
     }
+    let print = print?;
     (diags.len() == before).then_some(Theme {
         files,
         templates,
         strings,
+        print,
     })
+}
+
+/// The default `print.toml` with the theme's own keys over it.
+fn print_settings(
+    files: &BTreeMap<String, ThemeFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PrintSettings> {
+    let mut merged = toml::Table::new();
+    let defaults = default_files();
+    for file in [&defaults["print.toml"], &files["print.toml"]] {
+        let text = String::from_utf8_lossy(&file.bytes);
+        let src = Source {
+            path: &file.origin,
+            text: &text,
+        };
+        match toml::from_str::<toml::Table>(&text) {
+            Ok(table) => merged.extend(table),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E008",
+                        format!("print.toml cannot be read: {}", e.message()),
+                    )
+                    .at(src.locate(e.span().unwrap_or(0..0)))
+                    .help("each line is `key = value`; see themes/default/print.toml"),
+                );
+                return None;
+            }
+        }
+    }
+    match PrintSettings::deserialize(toml::Value::Table(merged)) {
+        Ok(settings) => Some(settings),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "E008",
+                    format!("print.toml has a wrong value: {}", e.message()),
+                )
+                .in_file(&files["print.toml"].origin)
+                .help("see themes/default/print.toml for every key and its type"),
+            );
+            None
+        }
+    }
 }
 
 fn parse_strings(file: &ThemeFile, diags: &mut Vec<Diagnostic>) -> Option<Strings> {

@@ -87,8 +87,12 @@ fn kit_has_the_files_of_spec() {
     assert_eq!(
         files(&kit),
         [
+            "cards-a4.de.pdf",
+            "cards-a4.en.pdf",
             "de/index.html",
             "en/index.html",
+            "flyer-a4.de.pdf",
+            "flyer-a4.en.pdf",
             "index.html",
             "instructions.de.md",
             "instructions.en.md",

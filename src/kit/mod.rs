@@ -3,6 +3,7 @@
 
 pub mod manifest;
 pub mod page;
+pub mod pdf;
 pub mod text;
 pub mod write;
 
@@ -33,9 +34,9 @@ impl KitFile {
     }
 }
 
-/// The outputs this version builds. `pdf`, `email` and `card` are in the schema of
-/// SPEC and are reported as not built until their renderers exist.
-pub const BUILT: [&str; 4] = ["html", "md", "qr", "message"];
+/// The outputs this version builds. `email` and `card` are in the schema of SPEC and are
+/// reported as not built until their renderers exist.
+pub const BUILT: [&str; 5] = ["html", "pdf", "md", "qr", "message"];
 
 /// Which part of a kit to build.
 #[derive(Debug, Clone, Default)]
@@ -116,7 +117,28 @@ pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Res
     if wants("html") {
         files.extend(page::render_all(project, languages)?);
     }
+    let fonts = if wants("pdf") {
+        Some(pdf::Fonts::of(project)?)
+    } else {
+        None
+    };
     for lang in languages {
+        if let Some(fonts) = &fonts {
+            for paper in &project.kit.paper {
+                let bytes = pdf::flyer::render(project, fonts, paper, lang)?;
+                files.push(KitFile::new(
+                    format!("flyer-{paper}.{lang}.pdf"),
+                    bytes,
+                    project.codes.names(),
+                ));
+            }
+            let bytes = pdf::cards::render(project, fonts, lang)?;
+            files.push(KitFile::new(
+                format!("cards-a4.{lang}.pdf"),
+                bytes,
+                vec![crate::project::model::CODE_NAMES[2]],
+            ));
+        }
         if wants("md") {
             let markdown = &project.instructions[lang];
             files.push(KitFile::new(

@@ -70,6 +70,8 @@ pub struct Project {
     pub theme: Theme,
     /// language → instructions Markdown with the variables filled in
     pub instructions: BTreeMap<String, String>,
+    /// language → the instructions file it came from (for diagnostics of renderers)
+    pub instruction_files: BTreeMap<String, PathBuf>,
 }
 
 impl Project {

@@ -112,10 +112,25 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
     };
     let vars = variables(config, &contact, &kit);
     let mut instructions = BTreeMap::new();
+    let mut instruction_files = BTreeMap::new();
     for lang in &languages {
-        if let Some(text) = instructions_for(config, &src, lang, &vars, diags) {
+        if let Some((path, text)) = instructions_for(config, &src, lang, &vars, diags) {
             instructions.insert(lang.clone(), text);
+            instruction_files.insert(lang.clone(), path);
         }
+    }
+
+    if kit.outputs.iter().any(|o| o == "pdf")
+        && let Some(theme) = &theme
+    {
+        check_glyphs(
+            config,
+            &src,
+            theme,
+            &instructions,
+            &instruction_files,
+            diags,
+        );
     }
 
     Some(Project {
@@ -139,6 +154,7 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         kit,
         theme: theme?,
         instructions,
+        instruction_files,
     })
 }
 
@@ -165,7 +181,7 @@ fn instructions_for(
     lang: &str,
     vars: &tera::Context,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<(PathBuf, String)> {
     let setting = &config.registration.instructions;
     let relative = setting.get_ref().replace("{lang}", lang);
     let path = match paths::resolve(&config.dir, &relative) {
@@ -226,7 +242,7 @@ fn instructions_for(
     };
     let name = crate::diag::display_path(&path);
     match crate::instructions::fill(&name, &text, vars) {
-        Ok(filled) => Some(filled),
+        Ok(filled) => Some((path, filled)),
         Err(e) => {
             diags.push(crate::theme::template_error(&e, &path, &text));
             None
@@ -337,4 +353,74 @@ fn encode<T>(
         );
     }
     matrix
+}
+
+/// Text printed in the PDFs must have glyphs in the theme font, or it prints as empty boxes
+/// on every flyer.
+fn check_glyphs(
+    config: &Config,
+    src: &Source,
+    theme: &crate::theme::Theme,
+    instructions: &BTreeMap<String, String>,
+    files: &BTreeMap<String, PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let faces: Vec<rustybuzz::Face> = [crate::theme::FONT_REGULAR, crate::theme::FONT_BOLD]
+        .iter()
+        .filter_map(|f| rustybuzz::Face::from_slice(&theme.files[*f].bytes, 0))
+        .collect();
+    let missing = |text: &str| -> Option<(usize, char)> {
+        text.char_indices().find(|(_, c)| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && faces.iter().any(|f| f.glyph_index(*c).is_none())
+        })
+    };
+    let help = "replace the character, or give the theme a font that has it (fonts/NotoSans-Regular.ttf, fonts/NotoSans-Bold.ttf)";
+    let message = |c: char, what: &str| {
+        format!(
+            "the theme font has no glyph for `{c}` (U+{:04X}) in {what}, so the PDFs would print an empty box",
+            c as u32
+        )
+    };
+    let name = &config.project.name;
+    if let Some((at, c)) = missing(name.get_ref()) {
+        let span = name.span();
+        diags.push(
+            Diagnostic::error("E008", message(c, "the project name"))
+                .at(src.locate(span.start + 1 + at..span.start + 1 + at + c.len_utf8()))
+                .help(help),
+        );
+    }
+    for (lang, text) in instructions {
+        if let (Some((at, c)), Some(path)) = (missing(text), files.get(lang)) {
+            // The filled text is not the file; find the character in the file itself.
+            let raw = std::fs::read_to_string(path).unwrap_or_default();
+            let file = Source { path, text: &raw };
+            let located = match raw.find(c) {
+                Some(i) => Diagnostic::error("E008", message(c, "the instructions"))
+                    .at(file.locate(i..i + c.len_utf8())),
+                None => Diagnostic::error(
+                    "E008",
+                    message(
+                        c,
+                        &format!("the instructions (from a variable, near byte {at})"),
+                    ),
+                )
+                .in_file(path),
+            };
+            diags.push(located.help(help));
+        }
+    }
+    for (lang, strings) in &theme.strings {
+        for (key, text) in strings {
+            if let Some((_, c)) = missing(text) {
+                diags.push(
+                    Diagnostic::error("E008", message(c, &format!("the `{lang}` string `{key}`")))
+                        .in_file(&config.path)
+                        .help(help),
+                );
+            }
+        }
+    }
 }

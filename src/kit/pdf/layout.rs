@@ -1,0 +1,486 @@
+//! Text layout for the PDFs: Markdown into styled blocks, words measured with the shaper
+//! krilla itself uses (rustybuzz), greedy line breaking, words longer than a line broken
+//! with a hyphen rather than overflowing.
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Both faces of the theme font, for measuring.
+pub struct Measure<'a> {
+    regular: rustybuzz::Face<'a>,
+    bold: rustybuzz::Face<'a>,
+    /// (bold, text) → advance in font units
+    cache: RefCell<HashMap<(bool, String), f32>>,
+}
+
+impl<'a> Measure<'a> {
+    pub fn new(regular: &'a [u8], bold: &'a [u8]) -> Option<Self> {
+        Some(Measure {
+            regular: rustybuzz::Face::from_slice(regular, 0)?,
+            bold: rustybuzz::Face::from_slice(bold, 0)?,
+            cache: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// Width of `text` at `size` points.
+    pub fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
+        let face = if bold { &self.bold } else { &self.regular };
+        let units = face.units_per_em() as f32;
+        let key = (bold, text.to_string());
+        if let Some(advance) = self.cache.borrow().get(&key) {
+            return advance * size / units;
+        }
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        let shaped = rustybuzz::shape(face, &[], buffer);
+        let advance: f32 = shaped
+            .glyph_positions()
+            .iter()
+            .map(|p| p.x_advance as f32)
+            .sum();
+        self.cache.borrow_mut().insert(key, advance);
+        advance * size / units
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Style {
+    pub bold: bool,
+    pub italic: bool,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub style: Style,
+}
+
+impl Span {
+    pub fn plain(text: impl Into<String>) -> Vec<Span> {
+        vec![Span {
+            text: text.into(),
+            style: Style::default(),
+        }]
+    }
+
+    pub fn bold(text: impl Into<String>) -> Vec<Span> {
+        vec![Span {
+            text: text.into(),
+            style: Style {
+                bold: true,
+                ..Style::default()
+            },
+        }]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Heading(Vec<Span>),
+    Paragraph(Vec<Span>),
+    /// A list item: its marker ("1.", "•") and nesting depth from 0.
+    Item {
+        marker: String,
+        depth: usize,
+        spans: Vec<Span>,
+    },
+}
+
+/// Markdown → blocks. Raw HTML is kept as text; links keep only safe targets.
+pub fn blocks(markdown: &str) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut current: Option<Block> = None;
+    let mut style = Style::default();
+    let (mut bold, mut italic) = (0, 0);
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    for event in crate::instructions::parser(markdown) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                flush(&mut out, &mut current);
+                current = Some(Block::Heading(Vec::new()));
+            }
+            Event::Start(Tag::Paragraph)
+            | Event::Start(Tag::HtmlBlock)
+            | Event::Start(Tag::CodeBlock(_))
+                if !matches!(current, Some(Block::Item { ref spans, .. }) if spans.is_empty()) =>
+            {
+                if matches!(current, Some(Block::Item { .. })) {
+                    push_text(&mut current, " ", &style);
+                } else {
+                    flush(&mut out, &mut current);
+                    current = Some(Block::Paragraph(Vec::new()));
+                }
+            }
+            Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::HtmlBlock)
+            | Event::End(TagEnd::CodeBlock)
+                if !matches!(current, Some(Block::Item { .. })) =>
+            {
+                flush(&mut out, &mut current);
+            }
+            Event::Start(Tag::List(start)) => {
+                flush(&mut out, &mut current);
+                lists.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                flush(&mut out, &mut current);
+                lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut out, &mut current);
+                let depth = lists.len().saturating_sub(1);
+                let marker = match lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{}.", *n - 1)
+                    }
+                    _ => "•".to_string(),
+                };
+                current = Some(Block::Item {
+                    marker,
+                    depth,
+                    spans: Vec::new(),
+                });
+            }
+            Event::End(TagEnd::Item) => flush(&mut out, &mut current),
+            Event::Start(Tag::Strong) => bold += 1,
+            Event::End(TagEnd::Strong) => bold -= 1,
+            Event::Start(Tag::Emphasis) => italic += 1,
+            Event::End(TagEnd::Emphasis) => italic -= 1,
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                style.link =
+                    crate::instructions::is_safe_url(&dest_url).then(|| dest_url.to_string());
+            }
+            Event::End(TagEnd::Link) => style.link = None,
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                style.bold = bold > 0;
+                style.italic = italic > 0;
+                if current.is_none() {
+                    current = Some(Block::Paragraph(Vec::new()));
+                }
+                push_text(&mut current, &t, &style);
+            }
+            Event::SoftBreak | Event::HardBreak => push_text(&mut current, " ", &style),
+            _ => {}
+        }
+    }
+    flush(&mut out, &mut current);
+    out
+}
+
+fn push_text(block: &mut Option<Block>, text: &str, style: &Style) {
+    let spans = match block {
+        Some(Block::Heading(s))
+        | Some(Block::Paragraph(s))
+        | Some(Block::Item { spans: s, .. }) => s,
+        None => return,
+    };
+    match spans.last_mut() {
+        Some(last) if last.style == *style => last.text.push_str(text),
+        _ => spans.push(Span {
+            text: text.to_string(),
+            style: style.clone(),
+        }),
+    }
+}
+
+fn flush(out: &mut Vec<Block>, current: &mut Option<Block>) {
+    if let Some(block) = current.take() {
+        let empty = match &block {
+            Block::Heading(s) | Block::Paragraph(s) | Block::Item { spans: s, .. } => {
+                s.iter().all(|s| s.text.trim().is_empty())
+            }
+        };
+        if !empty {
+            out.push(block);
+        }
+    }
+}
+
+/// A piece of text placed on a line: x from the line's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub x: f32,
+    pub width: f32,
+    pub text: String,
+    pub style: Style,
+}
+
+/// Breaks styled text into lines no wider than `width`.
+pub fn wrap(spans: &[Span], m: &Measure, width: f32, size: f32, all_bold: bool) -> Vec<Vec<Piece>> {
+    let mut lines: Vec<Vec<Piece>> = vec![Vec::new()];
+    let mut x = 0.0;
+    // Whether white space came before the next word (it may end the previous span).
+    let mut space_pending = false;
+    for span in spans {
+        let bold = all_bold || span.style.bold;
+        let space = m.width(" ", bold, size);
+        for (i, word) in span.text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
+                space_pending = true;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            let spaced = std::mem::take(&mut space_pending);
+            let w = m.width(word, bold, size);
+            let gap = if x > 0.0 && spaced { space } else { 0.0 };
+            if x + gap + w <= width {
+                place(&mut lines, x + gap, w, word, &span.style, gap > 0.0);
+                x += gap + w;
+                continue;
+            }
+            if x > 0.0 {
+                lines.push(Vec::new());
+                x = 0.0;
+            }
+            if w <= width {
+                place(&mut lines, 0.0, w, word, &span.style, false);
+                x = w;
+                continue;
+            }
+            // Longer than a line: break it where it fits, with a hyphen — but not a link,
+            // where a hyphen would be typed in as part of it.
+            let mark = if span.style.link.is_some() { "" } else { "-" };
+            let hyphen = m.width(mark, bold, size);
+            let mut rest: &str = word;
+            while !rest.is_empty() {
+                let whole = m.width(rest, bold, size);
+                if whole <= width {
+                    place(&mut lines, 0.0, whole, rest, &span.style, false);
+                    x = whole;
+                    break;
+                }
+                let mut cut = 0;
+                for (index, _) in rest.char_indices().skip(1) {
+                    if m.width(&rest[..index], bold, size) + hyphen > width {
+                        break;
+                    }
+                    cut = index;
+                }
+                if cut == 0 {
+                    cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
+                }
+                let part = format!("{}{mark}", &rest[..cut]);
+                let pw = m.width(&part, bold, size);
+                place(&mut lines, 0.0, pw, &part, &span.style, false);
+                lines.push(Vec::new());
+                x = 0.0;
+                rest = &rest[cut..];
+            }
+        }
+    }
+    if lines.last().is_some_and(Vec::is_empty) && lines.len() > 1 {
+        lines.pop();
+    }
+    lines
+}
+
+/// Adds a word to the last line, merging it into the previous piece of the same style.
+fn place(lines: &mut [Vec<Piece>], x: f32, width: f32, word: &str, style: &Style, spaced: bool) {
+    let Some(line) = lines.last_mut() else { return };
+    if let Some(last) = line.last_mut()
+        && last.style == *style
+    {
+        if spaced {
+            last.text.push(' ');
+        }
+        last.text.push_str(word);
+        last.width = x + width - last.x;
+        return;
+    }
+    line.push(Piece {
+        x,
+        width,
+        text: word.to_string(),
+        style: style.clone(),
+    });
+}
+
+/// One laid-out line of a block: its pieces, their size, and where the line sits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Offset from the column's left edge.
+    pub indent: f32,
+    pub pieces: Vec<Piece>,
+    pub size: f32,
+    pub bold: bool,
+    pub heading: bool,
+    /// Space above the line (paragraph spacing for a block's first line).
+    pub space_before: f32,
+    pub height: f32,
+    /// The list marker, drawn left of the first line of an item.
+    pub marker: Option<(f32, String)>,
+}
+
+/// Lays out blocks into lines for a column of `width` at body size `size`.
+pub fn lines(blocks: &[Block], m: &Measure, width: f32, size: f32, heading_size: f32) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let (spans, indent, marker, bold, block_size, heading) = match block {
+            Block::Heading(s) => (s, 0.0, None, true, heading_size.min(size * 1.25), true),
+            Block::Paragraph(s) => (s, 0.0, None, false, size, false),
+            Block::Item {
+                marker,
+                depth,
+                spans,
+            } => {
+                let step = size * 1.6;
+                let indent = step * (*depth as f32 + 1.0);
+                (
+                    spans,
+                    indent,
+                    Some((indent - step, marker.clone())),
+                    false,
+                    size,
+                    false,
+                )
+            }
+        };
+        let space_before = if i == 0 {
+            0.0
+        } else if heading {
+            block_size * 0.8
+        } else if matches!(block, Block::Item { .. }) && matches!(blocks[i - 1], Block::Item { .. })
+        {
+            size * 0.15
+        } else {
+            size * 0.5
+        };
+        for (n, pieces) in wrap(spans, m, width - indent, block_size, bold)
+            .into_iter()
+            .enumerate()
+        {
+            out.push(Line {
+                indent,
+                pieces,
+                size: block_size,
+                bold,
+                heading,
+                space_before: if n == 0 { space_before } else { 0.0 },
+                height: block_size * 1.3,
+                marker: if n == 0 { marker.clone() } else { None },
+            });
+        }
+    }
+    out
+}
+
+/// Total height of lines stacked in one column.
+pub fn height(lines: &[Line]) -> f32 {
+    lines.iter().map(|l| l.space_before + l.height).sum()
+}
+
+/// Splits lines into `columns` columns of at most `max_height`; `None` when they do not fit.
+/// A column never starts with spacing, and a heading is not left alone at a column's end.
+pub fn into_columns(lines: &[Line], columns: usize, max_height: f32) -> Option<Vec<Vec<Line>>> {
+    let mut out: Vec<Vec<Line>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for (i, line) in lines.iter().enumerate() {
+        let mut line = line.clone();
+        let keep_with_next = line.heading && lines.get(i + 1).is_some_and(|n| !n.heading);
+        let need = line.space_before
+            + line.height
+            + if keep_with_next {
+                lines[i + 1].height
+            } else {
+                0.0
+            };
+        if used + need > max_height && !out.last().is_some_and(Vec::is_empty) {
+            if out.len() == columns {
+                return None;
+            }
+            out.push(Vec::new());
+            used = 0.0;
+        }
+        if out.last().is_some_and(Vec::is_empty) {
+            line.space_before = 0.0;
+        }
+        used += line.space_before + line.height;
+        if used > max_height {
+            return None;
+        }
+        if let Some(column) = out.last_mut() {
+            column.push(line);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measure() -> Measure<'static> {
+        let regular = include_bytes!("../../../themes/default/fonts/NotoSans-Regular.ttf");
+        let bold = include_bytes!("../../../themes/default/fonts/NotoSans-Bold.ttf");
+        Measure::new(regular, bold).unwrap()
+    }
+
+    #[test]
+    fn markdown_becomes_blocks() {
+        let b = blocks(
+            "## Setup\n\nText with **bold** and [a link](https://x.example).\n\n1. One\n2. Two\n   - nested\n",
+        );
+        assert_eq!(b[0], Block::Heading(Span::plain("Setup")));
+        let Block::Paragraph(spans) = &b[1] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(
+            spans[1],
+            Span {
+                text: "bold".into(),
+                style: Style {
+                    bold: true,
+                    ..Style::default()
+                }
+            }
+        );
+        assert_eq!(spans[3].style.link.as_deref(), Some("https://x.example"));
+        assert!(matches!(&b[2], Block::Item { marker, depth: 0, .. } if marker == "1."));
+        assert!(matches!(&b[3], Block::Item { marker, depth: 0, .. } if marker == "2."));
+        assert!(matches!(&b[4], Block::Item { marker, depth: 1, .. } if marker == "•"));
+    }
+
+    #[test]
+    fn lines_never_exceed_the_width() {
+        let m = measure();
+        let text = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft und ein Satz mit Wörtern, Ελληνικά και Кириллица.";
+        for width in [40.0, 80.0, 150.0, 300.0] {
+            let lines = wrap(&Span::plain(text), &m, width, 10.0, false);
+            for line in &lines {
+                for piece in line {
+                    assert!(
+                        piece.x + piece.width <= width + 0.01,
+                        "{piece:?} wider than {width}"
+                    );
+                }
+            }
+            let joined: String = lines
+                .iter()
+                .flat_map(|l| l.iter().map(|p| p.text.clone()))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace("- ", "")
+                .replace('-', "");
+            assert_eq!(
+                joined.replace(' ', ""),
+                text.replace(' ', ""),
+                "text lost at width {width}"
+            );
+        }
+    }
+
+    #[test]
+    fn columns_split_or_refuse() {
+        let m = measure();
+        let b = blocks(&"A paragraph of several words that wraps.\n\n".repeat(20));
+        let l = lines(&b, &m, 100.0, 10.0, 12.0);
+        let total = height(&l);
+        assert!(into_columns(&l, 2, total / 2.0 + 30.0).is_some());
+        assert!(into_columns(&l, 2, total / 3.0).is_none());
+    }
+}
