@@ -87,3 +87,65 @@ pub fn files(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// A rendered PDF page in grey, and its scale in pixels per point.
+pub struct Raster {
+    pub grey: mobileid_kit::qr::Grey,
+    pub scale: f32,
+}
+
+/// Renders the first page of a PDF at `dpi` with hayro.
+pub fn render_pdf(bytes: &[u8], dpi: f32) -> Raster {
+    use hayro::hayro_interpret::InterpreterSettings;
+    let pdf = hayro::hayro_syntax::Pdf::new(bytes.to_vec()).expect("a readable PDF");
+    let page = &pdf.pages()[0];
+    let scale = dpi / 72.0;
+    let settings = hayro::PixmapSettings {
+        x_scale: scale,
+        y_scale: scale,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
+    let pixmap = hayro::render(
+        page,
+        &hayro::RenderCache::new(),
+        &InterpreterSettings::default(),
+        &hayro::RenderSettings::default(),
+        &settings,
+    );
+    let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
+    let pixels = pixmap
+        .data_as_u8_slice()
+        .chunks_exact(4)
+        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
+        .collect();
+    Raster {
+        grey: mobileid_kit::qr::Grey {
+            width,
+            height,
+            pixels,
+        },
+        scale,
+    }
+}
+
+/// Every code on a raster: its payload and its edge length in pixels (quiet zone excluded).
+pub fn codes_on(grey: &mobileid_kit::qr::Grey) -> Vec<(String, f32)> {
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(grey.width, grey.height, |x, y| {
+            grey.pixels[y * grey.width + x]
+        });
+    prepared
+        .detect_grids()
+        .into_iter()
+        .map(|g| {
+            let b = g.bounds;
+            let edge = (((b[1].x - b[0].x).pow(2) + (b[1].y - b[0].y).pow(2)) as f32).sqrt();
+            (
+                g.decode()
+                    .map(|(_, s)| s)
+                    .unwrap_or_else(|e| format!("undecodable: {e}")),
+                edge,
+            )
+        })
+        .collect()
+}

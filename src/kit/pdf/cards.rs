@@ -69,52 +69,65 @@ pub fn render(project: &Project, fonts: &Fonts, lang: &str) -> Result<Vec<u8>> {
     // The text of a card, laid out once: (lines, size, bold, colour, step number).
     let small = p.small_size - 0.5;
     let indent = 3.0 * MM;
-    let part = |text: &str, width: f32, size: f32, bold: bool, color: super::Rgb| Part {
-        lines: layout::wrap(&Span::plain(text), m, width, size, bold),
-        look: Look { size, bold, color },
-        number: None,
-        after: 0.6 * MM,
+    // The card's text at a scale of the theme's sizes; a long name steps the sizes down.
+    let parts_at = |scale: f32| -> Vec<Part> {
+        let part = |text: &str, width: f32, size: f32, bold: bool, color: super::Rgb| Part {
+            lines: layout::wrap(&Span::plain(text), m, width, size * scale, bold),
+            look: Look {
+                size: size * scale,
+                bold,
+                color,
+            },
+            number: None,
+            after: 0.6 * MM,
+        };
+        let mut parts = vec![
+            Part {
+                after: 0.0,
+                ..part(&project.name, text_w, p.small_size + 2.5, true, p.accent)
+            },
+            Part {
+                after: 1.0 * MM,
+                ..part(&t["card_title"], text_w, small + 1.0, true, p.ink)
+            },
+        ];
+        let steps = [&t["card_step_1"], &t["card_step_2"], &t["card_step_3"]];
+        for (n, step) in steps.into_iter().enumerate() {
+            parts.push(Part {
+                number: Some(n + 1),
+                ..part(step, text_w - indent, small, false, p.ink)
+            });
+        }
+        parts.push(part(
+            &t["card_store_hint"],
+            text_w,
+            small - 0.5,
+            false,
+            p.muted,
+        ));
+        parts
     };
-    let mut parts = vec![
-        Part {
-            after: 0.0,
-            ..part(&project.name, text_w, p.small_size + 2.5, true, p.accent)
-        },
-        Part {
-            after: 1.0 * MM,
-            ..part(&t["card_title"], text_w, small + 1.0, true, p.ink)
-        },
-    ];
-    for (n, step) in [&t["card_step_1"], &t["card_step_2"], &t["card_step_3"]]
-        .into_iter()
-        .enumerate()
-    {
-        parts.push(Part {
-            number: Some(n + 1),
-            ..part(step, text_w - indent, small, false, p.ink)
-        });
-    }
-    parts.push(part(
-        &t["card_store_hint"],
-        text_w,
-        small - 0.5,
-        false,
-        p.muted,
-    ));
-    let needed: f32 = parts
-        .iter()
-        .map(|part| part.lines.len() as f32 * part.look.size * 1.25 + part.after)
-        .sum();
-    if needed > card_h - 2.0 * pad {
+    let height = |parts: &[Part]| -> f32 {
+        parts
+            .iter()
+            .map(|part| part.lines.len() as f32 * part.look.size * 1.25 + part.after)
+            .sum()
+    };
+    let room = card_h - 2.0 * pad;
+    let Some(parts) = (0..=6)
+        .map(|step| parts_at(1.0 - 0.05 * step as f32))
+        .find(|parts| height(parts) <= room)
+    else {
+        let needed = height(&parts_at(0.7));
         return Err(Error::Invalid(vec![
             Diagnostic::error(
                 "E008",
-                format!("the {lang} wallet card text needs {:.0} mm, but an 85 × 55 mm card has {:.0} mm", needed / MM, (card_h - 2.0 * pad) / MM),
+                format!("the {lang} wallet card text needs {:.0} mm even at 70% size, but an 85 × 55 mm card has {:.0} mm", needed / MM, room / MM),
             )
             .in_file(&project.source)
             .help("shorten the project name or the card_* strings in i18n/<lang>.toml"),
         ]));
-    }
+    };
 
     for row in 0..ROWS {
         for col in 0..COLUMNS {

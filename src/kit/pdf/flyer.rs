@@ -118,10 +118,13 @@ pub fn render(project: &Project, fonts: &Fonts, paper: &str, lang: &str) -> Resu
     // large codes do not fit side by side.
     let gap = 5.0 * MM;
     let cell_w = |c: &Cell| c.code.outer_width() as f32 * module_for(c.code, size_mm);
+    // A step without codes still needs room for its text.
     let natural: Vec<f32> = steps
         .iter()
         .map(|s| {
-            s.cells.iter().map(cell_w).sum::<f32>() + gap * s.cells.len().saturating_sub(1) as f32
+            let codes = s.cells.iter().map(cell_w).sum::<f32>()
+                + gap * s.cells.len().saturating_sub(1) as f32;
+            codes.max(35.0 * MM)
         })
         .collect();
     let side_by_side = natural.iter().sum::<f32>() + gap * 2.0 <= width;
