@@ -5,6 +5,9 @@ use mobileid_kit::kit::pdf::{Fonts, cards, flyer};
 use std::path::Path;
 use std::time::Instant;
 
+/// A named render of one PDF.
+type Job<'a> = Box<dyn Fn() -> Vec<u8> + 'a>;
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-projects");
     let sources = mobileid_kit::project::discover(&[root]).expect("example projects");
@@ -13,7 +16,7 @@ fn main() {
         let project = mobileid_kit::project::validate::load(&source).expect("valid example");
         let fonts = Fonts::of(&project).expect("fonts");
         for lang in &project.languages {
-            let mut jobs: Vec<(String, Box<dyn Fn() -> Vec<u8>>)> = Vec::new();
+            let mut jobs: Vec<(String, Job)> = Vec::new();
             for paper in project.kit.paper.clone() {
                 let (p, f, l) = (&project, &fonts, lang.clone());
                 jobs.push((
