@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> i32 {
         return 2;
     }
     let result = match cli.command {
-        Command::Build(args) => commands::build::run(&args, quiet),
+        Command::Build(args) => commands::build::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Status(args) => commands::status::run(&args, format),
         Command::Ledger(command) => commands::ledger::run(&command),

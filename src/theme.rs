@@ -19,6 +19,9 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/page.html",
     "templates/projects.html",
     "templates/message.txt",
+    "templates/email.txt",
+    "templates/email.html",
+    "templates/card.svg",
     "static/style.css",
     "print.toml",
     "fonts/NotoSans-Regular.ttf",
@@ -240,6 +243,7 @@ pub fn load(
     }
 
     let mut templates = tera::Tera::new();
+    templates.autoescape_on([".html", ".htm", ".xml", ".svg"]);
     for (name, file) in &files {
         let Some(template) = name.strip_prefix("templates/") else {
             continue;

@@ -87,9 +87,13 @@ fn kit_has_the_files_of_spec() {
     assert_eq!(
         files(&kit),
         [
+            "card.de.png",
+            "card.en.png",
             "cards-a4.de.pdf",
             "cards-a4.en.pdf",
             "de/index.html",
+            "email.de.eml",
+            "email.en.eml",
             "en/index.html",
             "flyer-a4.de.pdf",
             "flyer-a4.en.pdf",

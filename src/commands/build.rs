@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::kit::{self, Selection};
 use crate::project::{self, Project};
 
-pub fn run(args: &BuildArgs, quiet: bool) -> Result<Outcome> {
+pub fn run(args: &BuildArgs) -> Result<Outcome> {
     let sources = project::discover(&args.projects)?;
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
@@ -30,7 +30,7 @@ pub fn run(args: &BuildArgs, quiet: bool) -> Result<Outcome> {
     for p in &projects {
         let (outputs, languages) = selection.resolve(p)?;
         let files = kit::build(p, &outputs, &languages)?;
-        kits.push((p, outputs, files));
+        kits.push((p, files));
     }
     let index = if projects.len() > 1 {
         let refs: Vec<&Project> = projects.iter().collect();
@@ -41,22 +41,14 @@ pub fn run(args: &BuildArgs, quiet: bool) -> Result<Outcome> {
 
     let mut text = String::new();
     let mut built = Vec::new();
-    for (p, outputs, files) in &kits {
+    for (p, files) in &kits {
         let target = kit::write::write_kit(&args.output, &p.id, files)?;
-        let skipped = kit::not_built(outputs);
         text.push_str(&format!(
             "built {} → {} ({} files)\n",
             p.id,
             display_path(&target),
             files.len()
         ));
-        if !skipped.is_empty() && !quiet {
-            eprintln!(
-                "note: {}: this version does not build {} yet",
-                p.id,
-                skipped.join(", ")
-            );
-        }
         built.push(serde_json::json!({"project": p.id, "dir": display_path(&target), "files": files.len()}));
     }
     if let Some(index) = index {

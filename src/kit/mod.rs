@@ -1,6 +1,8 @@
 //! What a kit holds: every renderer turns the validated project into files in memory;
 //! `write` puts them on disk.
 
+pub mod card;
+pub mod email;
 pub mod manifest;
 pub mod page;
 pub mod pdf;
@@ -33,10 +35,6 @@ impl KitFile {
         }
     }
 }
-
-/// The outputs this version builds. `email` and `card` are in the schema of SPEC and are
-/// reported as not built until their renderers exist.
-pub const BUILT: [&str; 5] = ["html", "pdf", "md", "qr", "message"];
 
 /// Which part of a kit to build.
 #[derive(Debug, Clone, Default)]
@@ -147,6 +145,12 @@ pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Res
                 vec![],
             ));
         }
+        if wants("card") {
+            files.push(card::render(project, lang)?);
+        }
+        if wants("email") {
+            files.push(email::render(project, lang)?);
+        }
         if wants("message") {
             files.push(text::message(project, lang)?);
         }
@@ -155,13 +159,4 @@ pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Res
     let manifest = manifest::render(project, &files);
     files.push(manifest);
     Ok(files)
-}
-
-/// The outputs a project asks for that this version does not build yet.
-pub fn not_built(outputs: &[String]) -> Vec<&str> {
-    outputs
-        .iter()
-        .map(String::as_str)
-        .filter(|o| !BUILT.contains(o))
-        .collect()
 }

@@ -16,7 +16,7 @@ pub const FILE_NAME: &str = "project.toml";
 /// What a kit can contain; `[kit] outputs` and `build --only` pick from these.
 pub const OUTPUTS: [&str; 7] = ["html", "pdf", "md", "qr", "email", "card", "message"];
 pub const PAPERS: [&str; 2] = ["a4", "letter"];
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "project",
     "activation",
     "apps",
@@ -24,6 +24,7 @@ const SECTIONS: [&str; 8] = [
     "contact",
     "ids",
     "kit",
+    "email",
     "users",
 ];
 
@@ -77,6 +78,14 @@ pub struct IdsSection {
     pub ledger: Option<Spanned<String>>,
 }
 
+/// Optional headers of the email draft.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSection {
+    pub from: Option<Spanned<String>>,
+    pub to: Option<Spanned<String>>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KitSection {
@@ -100,6 +109,7 @@ pub struct Config {
     pub contact: ContactSection,
     pub ids: IdsSection,
     pub kit: KitSection,
+    pub email: EmailSection,
     /// Span of a `[[users]]` table, if any (E003).
     pub users: Option<Range<usize>>,
 }
@@ -230,6 +240,7 @@ fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -
     let ids = required(&src, "ids", take("ids"), &root_span, diags);
     let contact = optional(&src, "contact", take("contact"), diags);
     let kit = optional(&src, "kit", take("kit"), diags);
+    let email = optional(&src, "email", take("email"), diags);
     let users = take("users").map(|v| v.span());
     Some(Config {
         path: path.to_path_buf(),
@@ -241,6 +252,7 @@ fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -
         ids: ids?,
         contact: contact?,
         kit: kit?,
+        email: email?,
         users,
         text,
     })
@@ -397,6 +409,7 @@ fn section_keys(section: &str) -> &'static [&'static str] {
         "contact" => &["name", "email", "phone"],
         "ids" => &["first", "ledger"],
         "kit" => &["outputs", "paper", "qr_ec", "qr_size_mm", "date"],
+        "email" => &["from", "to"],
         _ => &[],
     }
 }
@@ -576,6 +589,19 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    for address in [&config.email.from, &config.email.to].into_iter().flatten() {
+        if mailbox(address.get_ref()).is_none() {
+            error(
+                "E001",
+                address.span(),
+                format!(
+                    "`{}` is not an email address",
+                    address.get_ref().escape_debug()
+                ),
+                "write it as it@example.com or \"IT Service Desk <it@example.com>\"",
+            );
+        }
+    }
 
     let kit = &config.kit;
     for (key, list, allowed) in [
@@ -646,6 +672,34 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `name@host` or `Display Name <name@host>` → (display name, address).
+pub fn mailbox(text: &str) -> Option<(Option<String>, String)> {
+    let text = text.trim();
+    let (name, address) = match text.strip_suffix('>').and_then(|t| t.rsplit_once('<')) {
+        Some((name, address)) => (
+            Some(name.trim().trim_matches('"').to_string()).filter(|n| !n.is_empty()),
+            address.trim(),
+        ),
+        None => (None, text),
+    };
+    let (local, host) = address.split_once('@')?;
+    let bad = |s: &str| {
+        s.is_empty()
+            || s.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"@".contains(c))
+    };
+    if bad(local)
+        || bad(host)
+        || !host.contains('.')
+        || name
+            .as_deref()
+            .is_some_and(|n| n.chars().any(char::is_control))
+    {
+        return None;
+    }
+    Some((name, address.to_string()))
+}
+
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let first = parts.next().unwrap_or_default();
@@ -714,6 +768,25 @@ mod tests {
             .is_ok()
         );
         assert!(check_store_link("google_play", "https://apps.apple.com/x").is_err());
+    }
+
+    #[test]
+    fn mailboxes() {
+        assert_eq!(
+            mailbox("it@example.com"),
+            Some((None, "it@example.com".into()))
+        );
+        assert_eq!(
+            mailbox("IT Desk <it@example.com>"),
+            Some((Some("IT Desk".into()), "it@example.com".into()))
+        );
+        assert_eq!(
+            mailbox("\"IT, Desk\" <it@example.com>"),
+            Some((Some("IT, Desk".into()), "it@example.com".into()))
+        );
+        assert_eq!(mailbox("not an address"), None);
+        assert_eq!(mailbox("a@b@c.d"), None);
+        assert_eq!(mailbox("a@localhost"), None);
     }
 
     #[test]

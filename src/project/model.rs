@@ -65,6 +65,9 @@ pub struct Project {
     pub codes: Codes,
     pub registration_url: Option<String>,
     pub contact: Contact,
+    /// `[email] from` and `to`: (display name, address).
+    pub email_from: Option<(Option<String>, String)>,
+    pub email_to: Option<(Option<String>, String)>,
     pub ids_first: u64,
     pub kit: KitSettings,
     pub theme: Theme,

@@ -150,6 +150,16 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
             .as_ref()
             .map(|u| u.get_ref().clone()),
         contact,
+        email_from: config
+            .email
+            .from
+            .as_ref()
+            .and_then(|a| config::mailbox(a.get_ref())),
+        email_to: config
+            .email
+            .to
+            .as_ref()
+            .and_then(|a| config::mailbox(a.get_ref())),
         ids_first: *config.ids.first.get_ref(),
         kit,
         theme: theme?,

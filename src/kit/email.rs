@@ -1,0 +1,110 @@
+//! `email.<lang>.eml`: a draft (`X-Unsent: 1`) that Outlook, Thunderbird and Apple Mail open
+//! ready to address and send. multipart/alternative: plain text, and HTML (inline styles,
+//! table layout) in a multipart/related with the code PNGs inline by `cid:`. Built with
+//! mail-builder; Message-ID, Date and boundaries are ours, so the bytes are reproducible.
+
+use super::KitFile;
+use crate::error::{Error, Result};
+use crate::project::Project;
+use mail_builder::MessageBuilder;
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::headers::raw::Raw;
+use mail_builder::mime::MimePart;
+use serde_json::json;
+
+/// Pixels per module of the inline code images: sharp on screen, small in the mail.
+const IMAGE_SCALE: usize = 6;
+
+pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
+    let t = project.strings(lang);
+    let (r, g, b) = project.theme.print.accent;
+    let mut codes = serde_json::Map::new();
+    let mut images = Vec::new();
+    for (name, code) in project.codes.all() {
+        let cid = format!("{name}.{}@mobileid-kit", project.id);
+        codes.insert(
+            name.replace('-', "_"),
+            json!({"payload": code.payload, "cid": cid}),
+        );
+        images.push((name, cid, code.to_png(IMAGE_SCALE)));
+    }
+    let instructions = &project.instructions[lang];
+    let context = json!({
+        "lang": lang,
+        "project": {"id": project.id, "name": project.name},
+        "t": t,
+        "codes": codes,
+        "contact": project.contact,
+        "accent": format!("#{r:02x}{g:02x}{b:02x}"),
+    });
+    let mut text_context = context.clone();
+    text_context["instructions"] =
+        json!(crate::instructions::to_plain_text(instructions).trim_end());
+    let text = super::page::render_template(project, "email.txt", &text_context)?;
+    let mut html_context = context;
+    html_context["instructions"] = json!(crate::instructions::to_html(instructions));
+    let html = super::page::render_template(project, "email.html", &html_context)?;
+
+    // Everything that makes the message: its hash names the message and its boundaries.
+    let date = project
+        .kit
+        .date
+        .as_deref()
+        .and_then(crate::date::parse_day)
+        .unwrap_or_else(|| crate::date::days_from_civil(2000, 1, 1));
+    let mut hasher_input = format!("{}\n{lang}\n{date}\n{text}\n{html}", project.id).into_bytes();
+    for (_, cid, png) in &images {
+        hasher_input.extend_from_slice(cid.as_bytes());
+        hasher_input.extend_from_slice(png);
+    }
+    let hash = super::manifest::sha256_hex(&hasher_input);
+    let boundary = |kind: &str| format!("=_mobileid-kit_{kind}_{}", &hash[..16]);
+
+    let mut related = vec![MimePart::new("text/html", html.as_str())];
+    for (name, cid, png) in images {
+        let disposition = ContentType::new("inline").attribute("filename", format!("{name}.png"));
+        related.push(
+            MimePart::new("image/png", png)
+                .cid(cid)
+                .header("Content-Disposition", disposition),
+        );
+    }
+    let body = MimePart::new(
+        ContentType::new("multipart/alternative").attribute("boundary", boundary("alt")),
+        vec![
+            MimePart::new("text/plain", text.as_str()),
+            MimePart::new(
+                ContentType::new("multipart/related").attribute("boundary", boundary("rel")),
+                related,
+            ),
+        ],
+    );
+    let mut message = MessageBuilder::new()
+        .header("X-Unsent", Raw::new("1"))
+        .message_id(format!("{}.{lang}@mobileid-kit.invalid", &hash[..32]))
+        .date(mail_builder::headers::date::Date::new(
+            date * 86_400 + 9 * 3600,
+        ))
+        .subject(format!("{} – {}", t["page_title"], project.name))
+        .body(body);
+    if let Some((name, address)) = &project.email_from {
+        message = match name {
+            Some(n) => message.from((n.as_str(), address.as_str())),
+            None => message.from(address.as_str()),
+        };
+    }
+    if let Some((name, address)) = &project.email_to {
+        message = match name {
+            Some(n) => message.to((n.as_str(), address.as_str())),
+            None => message.to(address.as_str()),
+        };
+    }
+    let bytes = message
+        .write_to_vec()
+        .map_err(|e| Error::Usage(format!("the email draft cannot be written: {e}")))?;
+    Ok(KitFile::new(
+        format!("email.{lang}.eml"),
+        bytes,
+        project.codes.names(),
+    ))
+}
