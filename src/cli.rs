@@ -55,6 +55,11 @@ pub enum Command {
     /// Append to the ledger: assignments, registrations, revocations, host-system imports
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Decode every QR code in built kits and compare them with their manifest.json
+    #[command(
+        after_help = "Example:\n  mobileid-kit verify dist/acme-hq\n  mobileid-kit verify dist          # every kit in dist/"
+    )]
+    Verify(VerifyArgs),
     /// Write a new project folder that builds as it is
     #[command(
         after_help = "Example:\n  mobileid-kit init acme-hq --name \"ACME Headquarters\" --lang en,de"
@@ -76,6 +81,16 @@ pub struct BuildArgs {
     /// Build only these outputs (from the project's [kit] outputs)
     #[arg(long, value_name = "KIND,..", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(crate::project::config::OUTPUTS))]
     pub only: Option<Vec<String>>,
+    /// Verify each kit after writing it (as `mobileid-kit verify`)
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Kit folders (holding manifest.json), or folders of kits
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod project;
 pub mod qr;
 pub mod theme;
+pub mod verify;
 
 pub use error::{Error, Result};
 
@@ -28,6 +29,8 @@ pub struct Outcome {
     pub json: serde_json::Value,
     /// `--deny-warnings` was given.
     pub deny_warnings: bool,
+    /// Something checked failed though no input was malformed (e.g. `verify`): exit 1.
+    pub failed: bool,
 }
 
 /// Runs a command, prints its outcome and returns the exit code.
@@ -44,10 +47,12 @@ pub fn run(cli: Cli) -> i32 {
         Command::Status(args) => commands::status::run(&args, format),
         Command::Ledger(command) => commands::ledger::run(&command),
         Command::Init(args) => commands::init::run(&args),
+        Command::Verify(args) => commands::verify::run(&args.dirs),
     };
     match result {
         Ok(outcome) => {
-            let failing = outcome.diagnostics.iter().any(Diagnostic::is_error)
+            let failing = outcome.failed
+                || outcome.diagnostics.iter().any(Diagnostic::is_error)
                 || (outcome.deny_warnings && !outcome.diagnostics.is_empty());
             print_outcome(&outcome, format, quiet);
             i32::from(failing)

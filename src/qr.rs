@@ -275,6 +275,69 @@ pub fn decode_svg(svg: &str, scale: f32) -> Result<Vec<Result<String, String>>, 
     }))
 }
 
+/// Renders the first page of a PDF to greyscale at `dpi` (hayro). Refuses a page that would
+/// make an absurd raster, and a file hayro cannot read.
+pub fn rasterise_pdf(bytes: &[u8], dpi: f32) -> Result<(Grey, f32), String> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    let pdf = hayro::hayro_syntax::Pdf::new(bytes.to_vec())
+        .map_err(|e| format!("not a readable PDF ({e:?})"))?;
+    let page = pdf.pages().first().ok_or("the PDF has no page")?;
+    let scale = dpi / 72.0;
+    let (w, h) = page.render_dimensions();
+    if !(w * scale >= 1.0
+        && h * scale >= 1.0
+        && w * scale <= MAX_IMAGE_SIDE as f32
+        && h * scale <= MAX_IMAGE_SIDE as f32)
+    {
+        return Err(format!(
+            "the page is {w:.0} × {h:.0} pt, not a printable size"
+        ));
+    }
+    let settings = hayro::PixmapSettings {
+        x_scale: scale,
+        y_scale: scale,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
+    let pixmap = hayro::render(
+        page,
+        &hayro::RenderCache::new(),
+        &InterpreterSettings::default(),
+        &hayro::RenderSettings::default(),
+        &settings,
+    );
+    let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
+    let pixels = pixmap
+        .data_as_u8_slice()
+        .chunks_exact(4)
+        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
+        .collect();
+    Ok((
+        Grey {
+            width,
+            height,
+            pixels,
+        },
+        scale,
+    ))
+}
+
+impl Grey {
+    /// A rectangle of the image (clamped to it).
+    pub fn crop(&self, x: usize, y: usize, w: usize, h: usize) -> Grey {
+        let (x, y) = (x.min(self.width), y.min(self.height));
+        let (w, h) = (w.min(self.width - x), h.min(self.height - y));
+        let mut pixels = Vec::with_capacity(w * h);
+        for row in y..y + h {
+            pixels.extend_from_slice(&self.pixels[row * self.width + x..row * self.width + x + w]);
+        }
+        Grey {
+            width: w,
+            height: h,
+            pixels,
+        }
+    }
+}
+
 /// Decodes an image file that must hold exactly one QR code.
 pub fn decode_single_png(bytes: &[u8]) -> Result<String, String> {
     let image = read_png(bytes)?;

@@ -58,6 +58,18 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
             display_path(&args.output.join("index.html"))
         ));
     }
+    if args.verify {
+        let dirs: Vec<std::path::PathBuf> =
+            kits.iter().map(|(p, _)| args.output.join(&p.id)).collect();
+        let verified = super::verify::run(&dirs)?;
+        text.push_str(&verified.text);
+        return Ok(Outcome {
+            text,
+            json: serde_json::json!({"built": built, "verify": verified.json}),
+            failed: verified.failed,
+            ..Outcome::default()
+        });
+    }
     Ok(Outcome {
         text,
         json: serde_json::json!({"built": built}),

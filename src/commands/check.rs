@@ -44,6 +44,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         text,
         json: serde_json::json!({"projects": sources.len(), "ledgers": ledgers}),
         deny_warnings: args.deny_warnings,
+        ..Outcome::default()
     })
 }
 

@@ -5,3 +5,4 @@ pub mod check;
 pub mod init;
 pub mod ledger;
 pub mod status;
+pub mod verify;

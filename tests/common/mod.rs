@@ -96,36 +96,8 @@ pub struct Raster {
 
 /// Renders the first page of a PDF at `dpi` with hayro.
 pub fn render_pdf(bytes: &[u8], dpi: f32) -> Raster {
-    use hayro::hayro_interpret::InterpreterSettings;
-    let pdf = hayro::hayro_syntax::Pdf::new(bytes.to_vec()).expect("a readable PDF");
-    let page = &pdf.pages()[0];
-    let scale = dpi / 72.0;
-    let settings = hayro::PixmapSettings {
-        x_scale: scale,
-        y_scale: scale,
-        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
-    };
-    let pixmap = hayro::render(
-        page,
-        &hayro::RenderCache::new(),
-        &InterpreterSettings::default(),
-        &hayro::RenderSettings::default(),
-        &settings,
-    );
-    let (width, height) = (pixmap.width() as usize, pixmap.height() as usize);
-    let pixels = pixmap
-        .data_as_u8_slice()
-        .chunks_exact(4)
-        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
-        .collect();
-    Raster {
-        grey: mobileid_kit::qr::Grey {
-            width,
-            height,
-            pixels,
-        },
-        scale,
-    }
+    let (grey, scale) = mobileid_kit::qr::rasterise_pdf(bytes, dpi).expect("a readable PDF");
+    Raster { grey, scale }
 }
 
 /// Every code on a raster: its payload and its edge length in pixels (quiet zone excluded).

@@ -1,0 +1,266 @@
+//! `verify DIR...`: every file of a built kit against its `manifest.json` — the SHA-256
+//! matches, and every QR code the file should carry is found and decodes to exactly its
+//! payload (PNG, SVG, PDF, HTML, EML). No outside programs. A damaged file is a finding,
+//! never a crash.
+
+use crate::error::{Error, Result};
+use crate::kit::manifest::{self, Manifest};
+use crate::qr::{self, Grey};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// PDFs are read at this resolution: a 30 mm code of 40 modules gets 4.4 px per module.
+pub const PDF_DPI: f32 = 150.0;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileReport {
+    pub path: String,
+    /// Codes found that belong to the file.
+    pub codes: usize,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KitReport {
+    pub dir: String,
+    pub project: String,
+    pub files: Vec<FileReport>,
+}
+
+impl KitReport {
+    pub fn failed(&self) -> impl Iterator<Item = &FileReport> {
+        self.files.iter().filter(|f| !f.problems.is_empty())
+    }
+}
+
+/// The kit folders below the given ones: a folder with `manifest.json`, or its subfolders that
+/// have one.
+pub fn kits(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        if dir.join(manifest::FILE_NAME).is_file() {
+            found.push(dir.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(dir).map_err(Error::io("read", dir))?;
+        let mut subs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join(manifest::FILE_NAME).is_file())
+            .collect();
+        if subs.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} holds no kit (no manifest.json in it or its folders)",
+                crate::diag::display_path(dir)
+            )));
+        }
+        subs.sort();
+        found.extend(subs);
+    }
+    Ok(found)
+}
+
+/// Verifies one kit folder.
+pub fn verify_kit(dir: &Path) -> Result<KitReport> {
+    let path = dir.join(manifest::FILE_NAME);
+    let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
+    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not a kit manifest: {e}",
+            crate::diag::display_path(&path)
+        ))
+    })?;
+    let files = manifest
+        .files
+        .iter()
+        .map(|entry| verify_file(dir, &manifest, entry))
+        .collect();
+    Ok(KitReport {
+        dir: crate::diag::display_path(dir),
+        project: manifest.project.clone(),
+        files,
+    })
+}
+
+fn verify_file(dir: &Path, manifest: &Manifest, entry: &manifest::FileEntry) -> FileReport {
+    let mut report = FileReport {
+        path: entry.path.clone(),
+        codes: 0,
+        problems: Vec::new(),
+    };
+    if entry
+        .path
+        .split('/')
+        .any(|part| part == ".." || part.is_empty())
+        || entry.path.starts_with('/')
+    {
+        report
+            .problems
+            .push("the manifest names a path outside the kit".into());
+        return report;
+    }
+    let bytes = match std::fs::read(dir.join(&entry.path)) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            report.problems.push(format!("cannot be read: {e}"));
+            return report;
+        }
+    };
+    if manifest::sha256_hex(&bytes) != entry.sha256 || bytes.len() as u64 != entry.bytes {
+        report.problems.push("its content differs from the manifest (SHA-256): it changed after the build, or comes from another one".into());
+    }
+    if entry.codes.is_empty() {
+        return report;
+    }
+    let expected: BTreeSet<&str> = entry
+        .codes
+        .iter()
+        .filter_map(|name| manifest.codes.get(name))
+        .map(|c| c.payload.as_str())
+        .collect();
+    if expected.len() != entry.codes.len() {
+        report
+            .problems
+            .push("the manifest names a code it does not describe".into());
+    }
+    let decoded =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(&entry.path, &bytes)));
+    let found = match decoded {
+        Ok(Ok(found)) => found,
+        Ok(Err(why)) => {
+            report.problems.push(why);
+            return report;
+        }
+        Err(_) => {
+            report
+                .problems
+                .push("the file is damaged: decoding it failed".into());
+            return report;
+        }
+    };
+    let found_set: BTreeSet<&str> = found.iter().map(String::as_str).collect();
+    for payload in &expected {
+        if !found_set.contains(payload) {
+            let name = manifest
+                .codes
+                .iter()
+                .find(|(_, c)| c.payload == *payload)
+                .map_or("?", |(n, _)| n.as_str());
+            report
+                .problems
+                .push(format!("the {name} code is not found or does not decode"));
+        }
+    }
+    for payload in found_set.difference(&expected) {
+        report.problems.push(format!(
+            "it shows a code that is not its own: {}",
+            payload.escape_debug()
+        ));
+    }
+    report.codes = found_set.intersection(&expected).count();
+    report
+}
+
+/// The payloads of every code in a file, by its kind.
+pub fn decode(path: &str, bytes: &[u8]) -> std::result::Result<Vec<String>, String> {
+    let extension = path.rsplit('.').next().unwrap_or_default();
+    let mut found = Vec::new();
+    match extension {
+        "png" => found.extend(decoded(qr::decode_grey(&qr::read_png(bytes)?))),
+        "svg" => {
+            let text = std::str::from_utf8(bytes).map_err(|_| "not an SVG text file")?;
+            found.extend(decoded(qr::decode_svg(text, 1.0)?));
+        }
+        "html" => {
+            let text = std::str::from_utf8(bytes).map_err(|_| "not an HTML text file")?;
+            for svg in inline_svgs(text) {
+                found.extend(decoded(qr::decode_svg(&svg, 8.0)?));
+            }
+        }
+        "pdf" => {
+            let (page, scale) = qr::rasterise_pdf(bytes, PDF_DPI)?;
+            found.extend(decoded(qr::decode_grey(&page)));
+            if path
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| name.starts_with("cards-"))
+            {
+                // Ten equal codes in a grid confuse a decoder that looks at the whole sheet;
+                // read each card as a phone would.
+                for card in card_cells(&page, scale) {
+                    found.extend(decoded(qr::decode_grey(&card)));
+                }
+            }
+        }
+        "eml" => {
+            let message = mail_parser::MessageParser::default()
+                .parse(bytes)
+                .ok_or("not a MIME message")?;
+            for part in message.parts.iter() {
+                let is_png = mail_parser::MimeHeaders::content_type(part)
+                    .is_some_and(|ct| ct.ctype() == "image" && ct.subtype() == Some("png"));
+                if is_png {
+                    found.extend(decoded(qr::decode_grey(&qr::read_png(part.contents())?)));
+                }
+            }
+        }
+        other => return Err(format!("files of type `{other}` carry no codes")),
+    }
+    Ok(found)
+}
+
+fn decoded(results: Vec<std::result::Result<String, String>>) -> impl Iterator<Item = String> {
+    results.into_iter().filter_map(std::result::Result::ok)
+}
+
+/// The `<svg class="qr">` elements of a page.
+pub fn inline_svgs(html: &str) -> Vec<String> {
+    html.split("<svg class=\"qr\"")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.find("</svg>")
+                .map(|end| format!("<svg class=\"qr\"{}</svg>", &rest[..end]))
+        })
+        .collect()
+}
+
+/// Each wallet card of a sheet, cropped from the page raster.
+fn card_cells(page: &Grey, scale: f32) -> Vec<Grey> {
+    use crate::kit::pdf::cards::{CARD_H_MM, CARD_W_MM, COLUMNS, ROWS};
+    let px = |mm: f32| (mm * crate::kit::pdf::MM * scale).round() as usize;
+    let left = (page.width as f32 / scale / crate::kit::pdf::MM - COLUMNS as f32 * CARD_W_MM) / 2.0;
+    let top = (page.height as f32 / scale / crate::kit::pdf::MM - ROWS as f32 * CARD_H_MM) / 2.0;
+    let mut cells = Vec::new();
+    for row in 0..ROWS {
+        for col in 0..COLUMNS {
+            let x = px(left + col as f32 * CARD_W_MM);
+            let y = px(top + row as f32 * CARD_H_MM);
+            cells.push(page.crop(x, y, px(CARD_W_MM), px(CARD_H_MM)));
+        }
+    }
+    cells
+}
+
+/// The text report.
+pub fn render_text(reports: &[KitReport]) -> String {
+    let mut out = String::new();
+    for kit in reports {
+        let codes: usize = kit.files.iter().map(|f| f.codes).sum();
+        let failed = kit.failed().count();
+        out.push_str(&format!(
+            "{} ({}): {} files, {codes} codes decoded, {failed} failing\n",
+            kit.dir,
+            kit.project,
+            kit.files.len()
+        ));
+        for file in &kit.files {
+            if file.problems.is_empty() {
+                out.push_str(&format!("  ok    {} ({} codes)\n", file.path, file.codes));
+            } else {
+                for problem in &file.problems {
+                    out.push_str(&format!("  FAIL  {}: {problem}\n", file.path));
+                }
+            }
+        }
+    }
+    out
+}
