@@ -1,0 +1,270 @@
+//! End-to-end tests with outside programs: headless Chromium, zbarimg and pdftoppm.
+//! `cargo test -- --ignored` runs them; `.ci/run` installs the programs first. A missing
+//! program fails the test, it never skips it.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn tool(name: &str) -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!("`{name}` is not installed: apt-get install chromium zbar-tools poppler-utils")
+    })
+}
+
+/// Builds the examples into a temp dir; returns it and the kit folders.
+fn examples() -> (tempfile::TempDir, Vec<PathBuf>) {
+    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
+    let r = run_in(
+        tmp.path(),
+        &["build", examples.to_str().unwrap(), "-o", "dist"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let kits = ["acme-hq", "nordwerk-plant"]
+        .iter()
+        .map(|id| tmp.path().join("dist").join(id))
+        .collect();
+    (tmp, kits)
+}
+
+fn manifest(kit: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(kit.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// The payloads a file of the kit should show.
+fn expected(m: &serde_json::Value, path: &str) -> BTreeSet<String> {
+    let file = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap();
+    file["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            m["codes"][c.as_str().unwrap()]["payload"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// What zbarimg decodes in an image.
+fn zbar(image: &Path) -> Vec<String> {
+    let out = Command::new(tool("zbarimg"))
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+        .arg(image)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn pdftoppm(pdf: &Path, dpi: u32, extra: &[&str], out_prefix: &Path) -> PathBuf {
+    let status = Command::new(tool("pdftoppm"))
+        .args(["-r", &dpi.to_string(), "-png", "-singlefile"])
+        .args(extra)
+        .arg(pdf)
+        .arg(out_prefix)
+        .status()
+        .unwrap();
+    assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+    PathBuf::from(format!("{}.png", out_prefix.display()))
+}
+
+fn pdfs(m: &serde_json::Value) -> Vec<String> {
+    m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .filter(|p| p.ends_with(".pdf"))
+        .collect()
+}
+
+#[test]
+#[ignore]
+fn chromium_screenshots_show_codes_that_zbar_decodes() {
+    let chromium = tool("chromium");
+    let (tmp, kits) = examples();
+    let (mut files, mut codes) = (0, 0);
+    for kit in &kits {
+        let m = manifest(kit);
+        let pages: Vec<String> = m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .filter(|p| p.ends_with(".html"))
+            .collect();
+        for page in pages {
+            for width in [1280, 412] {
+                let shot =
+                    tmp.path()
+                        .join(format!("shot-{}-{}.png", page.replace('/', "_"), width));
+                let profile = tmp.path().join(format!("chromium-{width}"));
+                let status = Command::new(&chromium)
+                    .args([
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--hide-scrollbars",
+                    ])
+                    .arg(format!("--user-data-dir={}", profile.display()))
+                    .arg(format!("--window-size={width},5000"))
+                    .arg(format!("--screenshot={}", shot.display()))
+                    .arg(format!("file://{}", kit.join(&page).display()))
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(
+                    status.success() && shot.is_file(),
+                    "no screenshot of {page} at {width} px"
+                );
+                let found: BTreeSet<String> = zbar(&shot).into_iter().collect();
+                assert_eq!(found, expected(&m, &page), "{page} at {width} px");
+                files += 1;
+                codes += found.len();
+            }
+        }
+    }
+    println!("zbarimg decoded {codes} codes in {files} Chromium screenshots");
+}
+
+#[test]
+#[ignore]
+fn every_flyer_and_card_sheet_decodes_at_150_dpi() {
+    let (tmp, kits) = examples();
+    let (mut files, mut codes) = (0, 0);
+    for kit in &kits {
+        let m = manifest(kit);
+        for pdf in pdfs(&m) {
+            let png = pdftoppm(
+                &kit.join(&pdf),
+                150,
+                &[],
+                &tmp.path().join(pdf.replace(".pdf", "-150")),
+            );
+            let decoded = zbar(&png);
+            let found: BTreeSet<String> = decoded.iter().cloned().collect();
+            assert_eq!(found, expected(&m, &pdf), "{pdf}");
+            if pdf.starts_with("cards") {
+                assert!(decoded.len() >= 8, "{pdf}: {} cards decoded", decoded.len());
+            }
+            files += 1;
+            codes += decoded.len();
+        }
+    }
+    println!("zbarimg decoded {codes} codes in {files} PDFs at 150 dpi");
+}
+
+/// A worn printout: 100 dpi, then a slight blur.
+#[test]
+#[ignore]
+fn worn_print_still_decodes() {
+    let (tmp, kits) = examples();
+    let mut files = 0;
+    for kit in &kits {
+        let m = manifest(kit);
+        for pdf in pdfs(&m).into_iter().filter(|p| p.starts_with("flyer")) {
+            let png = pdftoppm(
+                &kit.join(&pdf),
+                100,
+                &["-gray"],
+                &tmp.path().join(pdf.replace(".pdf", "-100")),
+            );
+            let sharp = mobileid_kit::qr::read_png(&std::fs::read(&png).unwrap()).unwrap();
+            let blurred = blur(&sharp);
+            let worn = tmp.path().join(pdf.replace(".pdf", "-worn.png"));
+            std::fs::write(
+                &worn,
+                mobileid_kit::qr::encode_png_grey(
+                    blurred.width as u32,
+                    blurred.height as u32,
+                    &blurred.pixels,
+                ),
+            )
+            .unwrap();
+            let found: BTreeSet<String> = zbar(&worn).into_iter().collect();
+            assert_eq!(found, expected(&m, &pdf), "worn {pdf}");
+            files += 1;
+        }
+    }
+    println!("{files} worn flyers decoded");
+}
+
+/// A slight blur: the binomial kernel [1 2 1] / 4 in both directions (σ ≈ 0.7 px, about a
+/// quarter of a millimetre at 100 dpi), as toner spread and a tired camera would give.
+fn blur(g: &mobileid_kit::qr::Grey) -> mobileid_kit::qr::Grey {
+    let (w, h) = (g.width, g.height);
+    let at = |p: &[u8], x: usize, y: usize| p[y.min(h - 1) * w + x.min(w - 1)] as u32;
+    let mut across = vec![0u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let left = at(&g.pixels, x.saturating_sub(1), y);
+            across[y * w + x] =
+                ((left + 2 * at(&g.pixels, x, y) + at(&g.pixels, x + 1, y)) / 4) as u8;
+        }
+    }
+    let mut pixels = vec![0u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let up = at(&across, x, y.saturating_sub(1));
+            pixels[y * w + x] = ((up + 2 * at(&across, x, y) + at(&across, x, y + 1)) / 4) as u8;
+        }
+    }
+    mobileid_kit::qr::Grey {
+        width: w,
+        height: h,
+        pixels,
+    }
+}
+
+#[test]
+#[ignore]
+fn printed_codes_are_at_least_qr_size_mm() {
+    let (tmp, kits) = examples();
+    for (kit, min_mm) in kits.iter().zip([30.0, 35.0]) {
+        let m = manifest(kit);
+        for pdf in pdfs(&m) {
+            let png = pdftoppm(
+                &kit.join(&pdf),
+                300,
+                &["-gray"],
+                &tmp.path().join(pdf.replace(".pdf", "-300")),
+            );
+            let grey = mobileid_kit::qr::read_png(&std::fs::read(&png).unwrap()).unwrap();
+            let found = codes_on(&grey);
+            assert!(!found.is_empty(), "{pdf}");
+            for (payload, edge_px) in found
+                .into_iter()
+                .filter(|(p, _)| !p.starts_with("undecodable"))
+            {
+                let mm = edge_px / 300.0 * 25.4;
+                assert!(
+                    mm + 0.5 >= min_mm,
+                    "{pdf}: {payload} is {mm:.1} mm, less than {min_mm} mm"
+                );
+            }
+        }
+    }
+}
