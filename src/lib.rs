@@ -1,5 +1,6 @@
 //! mobileid-kit: distribution kits and a trusted ID ledger for BALTECH Mobile ID
 //! self-service projects. `main.rs` is a thin shell over [`run`].
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
 pub mod commands;

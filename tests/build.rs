@@ -359,3 +359,43 @@ fn output_that_cannot_be_written_is_exit_2() {
         r.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_kit() {
+    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
+    let args = ["build", examples.to_str().unwrap(), "-o", "out"];
+    assert_eq!(run_in(tmp.path(), &args).code, 0);
+    let mut kills = 0;
+    for round in 0..10u64 {
+        let mut child = bin()
+            .args(args)
+            .current_dir(tmp.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(40 + round * 90));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+        for id in ["acme-hq", "nordwerk-plant"] {
+            // The previous kit or the new one, whole: every file matches its manifest.
+            assert_manifest_true(&tmp.path().join("out").join(id));
+        }
+    }
+    assert!(
+        kills > 0,
+        "no build was interrupted; the test proves nothing"
+    );
+    let r = run_in(tmp.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        files(&tmp.path().join("out"))
+            .iter()
+            .all(|f| !f.starts_with('.') && !f.contains("/.")),
+        "temp folders cleaned up"
+    );
+}

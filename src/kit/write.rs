@@ -54,15 +54,54 @@ pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf>
     }
     if target.exists() {
         remove_own_dir(&previous)?;
-        std::fs::rename(&target, &previous)
-            .map_err(Error::io("move aside the old kit", &target))?;
-        std::fs::rename(&building, &target).map_err(Error::io("swap in the new kit", &target))?;
+        if exchange(&building, &target).is_ok() {
+            // `building` now holds the old kit.
+            std::fs::rename(&building, &previous)
+                .map_err(Error::io("move aside the old kit", &building))?;
+        } else {
+            std::fs::rename(&target, &previous)
+                .map_err(Error::io("move aside the old kit", &target))?;
+            std::fs::rename(&building, &target)
+                .map_err(Error::io("swap in the new kit", &target))?;
+        }
         // Only files this program wrote are left in the old kit.
         std::fs::remove_dir_all(&previous).map_err(Error::io("remove the old kit", &previous))?;
     } else {
         std::fs::rename(&building, &target).map_err(Error::io("swap in the new kit", &target))?;
     }
     Ok(target)
+}
+
+/// Swaps two folders in one step, so the kit's folder is never missing (Linux).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let path = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::ErrorKind::InvalidInput)
+    };
+    let (a, b) = (path(a)?, path(b)?);
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the swap is two renames; a build killed between them is repaired by the next.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// Files in an existing kit folder that its manifest does not list.
