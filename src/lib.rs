@@ -7,6 +7,7 @@ pub mod commands;
 pub mod date;
 pub mod diag;
 pub mod error;
+pub mod fuzz;
 pub mod html;
 pub mod instructions;
 pub mod kit;

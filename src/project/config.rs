@@ -160,33 +160,35 @@ pub fn load(project: &Path) -> Result<Config> {
 pub fn read(project: &Path) -> Result<(Option<Config>, Vec<Diagnostic>)> {
     let path = manifest_path(project);
     let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
+    Ok(from_bytes(&path, &bytes))
+}
+
+/// Parses and checks the bytes of a `project.toml` found at `path` (its folder resolves the
+/// relative paths). Never fails: problems are diagnostics.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> (Option<Config>, Vec<Diagnostic>) {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let src = Source {
-                path: &path,
-                text: &text,
-            };
-            let at = src.locate(valid..valid + 1);
+            let valid = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let src = Source { path, text: &text };
             let d = Diagnostic::error("E001", "project.toml is not UTF-8 text")
-                .at(at)
+                .at(src.locate(valid..valid + 1))
                 .help("save the file as UTF-8 (without binary content)");
-            return Ok((None, vec![d]));
+            return (None, vec![d]);
         }
     };
     let mut diagnostics = Vec::new();
-    let config = parse(&path, dir, text, &mut diagnostics);
+    let config = parse(path, dir, text, &mut diagnostics);
     if let Some(config) = &config {
         check_values(config, &mut diagnostics);
     }
     crate::diag::sort(&mut diagnostics);
-    Ok((config, diagnostics))
+    (config, diagnostics)
 }
 
 fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
