@@ -6,7 +6,8 @@ use std::path::Path;
 
 /// `project.toml` parsing and the checks of its values.
 pub fn project_toml(data: &[u8]) {
-    let (config, diagnostics) = crate::project::config::from_bytes(Path::new("fuzz/project.toml"), data);
+    let (config, diagnostics) =
+        crate::project::config::from_bytes(Path::new("fuzz/project.toml"), data);
     for d in &diagnostics {
         let _ = d.render_text();
     }
@@ -22,8 +23,16 @@ pub fn ledger(data: &[u8]) {
         Some(b) => (u64::from(*b % 4), b % 2 == 0),
         None => (1, true),
     };
-    let rules = crate::ledger::Rules { first_id: first, self_service, pending_days: 14 };
-    let checked = crate::ledger::check_bytes(Path::new("fuzz/ledger.csv"), data.get(1..).unwrap_or_default(), &rules);
+    let rules = crate::ledger::Rules {
+        first_id: first,
+        self_service,
+        pending_days: 14,
+    };
+    let checked = crate::ledger::check_bytes(
+        Path::new("fuzz/ledger.csv"),
+        data.get(1..).unwrap_or_default(),
+        &rules,
+    );
     for d in &checked.diagnostics {
         let _ = d.render_text();
     }
@@ -31,7 +40,9 @@ pub fn ledger(data: &[u8]) {
 
 /// Instructions: tera variables, then Markdown to HTML, plain text and print blocks.
 pub fn instructions(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let vars = serde_json::json!({
         "project": {"id": "p", "name": "<Name & \"Co\">", "languages": ["en"]},
         "registration": {"url": "https://example.com/r"},
@@ -43,7 +54,8 @@ pub fn instructions(data: &[u8]) {
     let filled = match crate::instructions::fill("instructions.en.md", text, &context) {
         Ok(filled) => filled,
         Err(e) => {
-            let _ = crate::theme::template_error(&e, Path::new("instructions.en.md"), text).render_text();
+            let _ = crate::theme::template_error(&e, Path::new("instructions.en.md"), text)
+                .render_text();
             return;
         }
     };

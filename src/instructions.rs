@@ -3,6 +3,9 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+/// Nesting deeper than this is shown at this depth.
+pub const MAX_INDENT: usize = 6;
+
 /// Largest instructions file accepted; more does not fit any printout either.
 pub const MAX_BYTES: usize = 256 * 1024;
 
@@ -19,7 +22,8 @@ pub fn fill(name: &str, text: &str, vars: &tera::Context) -> Result<String, tera
 pub fn to_html(markdown: &str) -> String {
     let mut link_kept = Vec::new();
     let events = parser(markdown).filter_map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(neutral(&raw).into())),
+        Event::Text(text) => Some(Event::Text(neutral(&text).into())),
         Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
         Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
         Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
@@ -46,6 +50,19 @@ pub fn to_html(markdown: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// Control characters and bidi overrides become U+FFFD on the page, as in names.
+fn neutral(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if (c.is_control() && c != '\n' && c != '\t') || crate::diag::is_bidi_control(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 pub fn parser(markdown: &str) -> Parser<'_> {
@@ -83,7 +100,8 @@ pub fn to_plain_text(markdown: &str) -> String {
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push('\n'),
             Event::Start(Tag::Item) => {
-                let indent = "  ".repeat(lists.len().saturating_sub(1));
+                // Indent nested lists, but only so far: deep nesting must not grow the text.
+                let indent = "  ".repeat(lists.len().saturating_sub(1).min(MAX_INDENT));
                 match lists.last_mut() {
                     Some(Some(n)) => {
                         out.push_str(&format!("{indent}{n}. "));

@@ -7,8 +7,10 @@ use std::fmt::Write as _;
 pub const QUIET_ZONE: usize = 4;
 /// Pixels per module in PNG output.
 pub const PNG_SCALE: usize = 10;
-/// Images larger than this (in pixels, either side) are refused before decoding.
+/// Images larger than this (in pixels, either side, or in all) are refused before decoding:
+/// a QR image from Manager or a store is a few hundred pixels wide.
 pub const MAX_IMAGE_SIDE: u32 = 10_000;
+pub const MAX_IMAGE_PIXELS: u64 = 25_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ec {
@@ -181,15 +183,19 @@ pub fn read_png(bytes: &[u8]) -> Result<Grey, String> {
     };
     let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    // The header alone says how large the image claims to be: refuse a bomb before reading on.
+    let header = decoder
+        .read_header_info()
+        .map_err(|e| format!("not a readable PNG image ({e})"))?;
+    let (w, h) = (header.width, header.height);
+    if w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE || u64::from(w) * u64::from(h) > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "the image is {w}×{h} pixels, larger than a QR image can reasonably be ({MAX_IMAGE_SIDE} on a side, {MAX_IMAGE_PIXELS} in all)"
+        ));
+    }
     let mut reader = decoder
         .read_info()
         .map_err(|e| format!("not a readable PNG image ({e})"))?;
-    let (w, h) = (reader.info().width, reader.info().height);
-    if w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
-        return Err(format!(
-            "the image is {w}×{h} pixels, larger than {MAX_IMAGE_SIDE} on a side"
-        ));
-    }
     let size = reader
         .output_buffer_size()
         .ok_or("the image is too large")?;

@@ -244,6 +244,8 @@ pub fn load(
 
     let mut templates = tera::Tera::new();
     templates.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+    // Our escape also neutralises NUL, control characters and bidi overrides.
+    templates.set_escape_fn(|text, out| out.write_all(crate::html::escape(text).as_bytes()));
     for (name, file) in &files {
         let Some(template) = name.strip_prefix("templates/") else {
             continue;

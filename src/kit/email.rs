@@ -31,7 +31,7 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     let instructions = &project.instructions[lang];
     let context = json!({
         "lang": lang,
-        "project": {"id": project.id, "name": project.name},
+        "project": {"id": project.id, "name": crate::kit::visible(&project.name)},
         "t": t,
         "codes": codes,
         "contact": project.contact,
@@ -85,7 +85,10 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
         .date(mail_builder::headers::date::Date::new(
             date * 86_400 + 9 * 3600,
         ))
-        .subject(format!("{} – {}", t["page_title"], project.name))
+        .subject(crate::kit::visible(&format!(
+            "{} – {}",
+            t["page_title"], project.name
+        )))
         .body(body);
     if let Some((name, address)) = &project.email_from {
         message = match name {

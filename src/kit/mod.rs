@@ -36,6 +36,15 @@ impl KitFile {
     }
 }
 
+/// Text as it may be printed or drawn: control characters (NUL included) and bidi overrides
+/// are dropped, so a hostile name can neither hide nor reorder text on a flyer or an image.
+/// (HTML shows them as U+FFFD instead; see [`crate::html::escape`].)
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() && !crate::diag::is_bidi_control(*c))
+        .collect()
+}
+
 /// Which part of a kit to build.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {

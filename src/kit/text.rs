@@ -18,7 +18,7 @@ pub fn message(project: &Project, lang: &str) -> Result<KitFile> {
         .collect();
     let context = json!({
         "lang": lang,
-        "project": {"id": project.id, "name": project.name},
+        "project": {"id": project.id, "name": crate::kit::visible(&project.name)},
         "t": project.strings(lang),
         "codes": codes,
         "contact": project.contact,

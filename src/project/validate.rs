@@ -381,8 +381,10 @@ fn check_glyphs(
         .collect();
     let missing = |text: &str| -> Option<(usize, char)> {
         text.char_indices().find(|(_, c)| {
+            // Controls and bidi overrides are dropped before printing (kit::visible).
             !c.is_whitespace()
                 && !c.is_control()
+                && !crate::diag::is_bidi_control(*c)
                 && faces.iter().any(|f| f.glyph_index(*c).is_none())
         })
     };

@@ -131,7 +131,10 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
             }
             Event::Start(Tag::Item) => {
                 flush(&mut out, &mut current);
-                let depth = lists.len().saturating_sub(1);
+                let depth = lists
+                    .len()
+                    .saturating_sub(1)
+                    .min(crate::instructions::MAX_INDENT / 2);
                 let marker = match lists.last_mut() {
                     Some(Some(n)) => {
                         *n += 1;
@@ -218,7 +221,8 @@ pub fn wrap(spans: &[Span], m: &Measure, width: f32, size: f32, all_bold: bool) 
     for span in spans {
         let bold = all_bold || span.style.bold;
         let space = m.width(" ", bold, size);
-        for (i, word) in span.text.split(char::is_whitespace).enumerate() {
+        let text = crate::kit::visible(&span.text.replace(['\n', '\t', '\r'], " "));
+        for (i, word) in text.split(char::is_whitespace).enumerate() {
             if i > 0 {
                 space_pending = true;
             }
