@@ -53,7 +53,10 @@ pub enum Command {
     )]
     Status(StatusArgs),
     /// Append to the ledger: assignments, registrations, revocations, host-system imports
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  mobileid-kit ledger assigned --through 1012 -p acme-hq\n  mobileid-kit ledger register 1011 jdoe -p acme-hq"
+    )]
     Ledger(LedgerCommand),
     /// Decode every QR code in built kits and compare them with their manifest.json
     #[command(

@@ -71,11 +71,24 @@ fn init_never_overwrites() {
 #[test]
 fn every_command_explains_itself_with_an_example() {
     let tmp = tempfile::tempdir().unwrap();
-    for cmd in ["build", "check", "init"] {
-        let r = run_in(tmp.path(), &[cmd, "--help"]);
+    for cmd in [
+        "build",
+        "check",
+        "status",
+        "verify",
+        "init",
+        "ledger",
+        "ledger assigned",
+        "ledger register",
+        "ledger revoke",
+        "ledger import",
+    ] {
+        let mut args: Vec<&str> = cmd.split(' ').collect();
+        args.push("--help");
+        let r = run_in(tmp.path(), &args);
         assert_eq!(r.code, 0);
         assert!(
-            r.stdout.contains("Example:") && r.stdout.contains(&format!("mobileid-kit {cmd}")),
+            r.stdout.contains("Example") && r.stdout.contains(&format!("mobileid-kit {cmd}")),
             "{cmd}: {}",
             r.stdout
         );

@@ -141,3 +141,22 @@ fn build_verify_checks_what_it_wrote() {
     let r = run_in(tmp.path(), &["verify", "nowhere"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn every_example_kit_passes() {
+    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
+    let r = run_in(
+        tmp.path(),
+        &["build", examples.to_str().unwrap(), "-o", "dist"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let r = run_in(tmp.path(), &["verify", "dist"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout.contains("acme-hq")
+            && r.stdout.contains("nordwerk-plant")
+            && r.stdout.contains("every code decodes"),
+        "{}",
+        r.stdout
+    );
+}
