@@ -161,7 +161,7 @@ pub fn encode_png_grey(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::High);
+    encoder.set_compression(png::Compression::Balanced);
     // Writing into a Vec cannot fail for an image whose size matches its header.
     if let Ok(mut writer) = encoder.write_header() {
         let _ = writer.write_image_data(pixels);

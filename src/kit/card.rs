@@ -146,7 +146,7 @@ fn rasterise(
     let mut encoder = png::Encoder::new(&mut out, size.width(), size.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::High);
+    encoder.set_compression(png::Compression::Balanced);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
     writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;

@@ -106,8 +106,42 @@ fn pick(
 /// Renders a project's kit into memory, manifest last.
 pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Result<Vec<KitFile>> {
     let wants = |kind: &str| outputs.iter().any(|o| o == kind);
+    // Each language renders on its own thread while this one draws the shared files; the
+    // files are sorted afterwards, so the kit is the same whatever order they finish in.
+    let (shared, per_language) = std::thread::scope(|scope| {
+        let workers: Vec<_> = languages
+            .iter()
+            .map(|lang| scope.spawn(move || language_files(project, outputs, lang)))
+            .collect();
+        let shared = shared_files(project, languages, wants("qr"), wants("html"));
+        let per_language: Vec<Result<Vec<KitFile>>> = workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(Error::Usage("a renderer stopped unexpectedly".into())))
+            })
+            .collect();
+        (shared, per_language)
+    });
+    let mut files = shared?;
+    for result in per_language {
+        files.extend(result?);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = manifest::render(project, &files);
+    files.push(manifest);
+    Ok(files)
+}
+
+/// The files every language shares: the codes alone and the pages (which link each other).
+fn shared_files(
+    project: &Project,
+    languages: &[String],
+    qr: bool,
+    html: bool,
+) -> Result<Vec<KitFile>> {
     let mut files = Vec::new();
-    if wants("qr") {
+    if qr {
         for (name, code) in project.codes.all() {
             files.push(KitFile::new(
                 format!("qr/{name}.svg"),
@@ -121,51 +155,49 @@ pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Res
             ));
         }
     }
-    if wants("html") {
+    if html {
         files.extend(page::render_all(project, languages)?);
     }
-    let fonts = if wants("pdf") {
-        Some(pdf::Fonts::of(project)?)
-    } else {
-        None
-    };
-    for lang in languages {
-        if let Some(fonts) = &fonts {
-            for paper in &project.kit.paper {
-                let bytes = pdf::flyer::render(project, fonts, paper, lang)?;
-                files.push(KitFile::new(
-                    format!("flyer-{paper}.{lang}.pdf"),
-                    bytes,
-                    project.codes.names(),
-                ));
-            }
-            let bytes = pdf::cards::render(project, fonts, lang)?;
+    Ok(files)
+}
+
+/// The files of one language.
+fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<Vec<KitFile>> {
+    let wants = |kind: &str| outputs.iter().any(|o| o == kind);
+    let mut files = Vec::new();
+    if wants("pdf") {
+        let fonts = pdf::Fonts::of(project)?;
+        for paper in &project.kit.paper {
+            let bytes = pdf::flyer::render(project, &fonts, paper, lang)?;
             files.push(KitFile::new(
-                format!("cards-a4.{lang}.pdf"),
+                format!("flyer-{paper}.{lang}.pdf"),
                 bytes,
-                vec![crate::project::model::CODE_NAMES[2]],
+                project.codes.names(),
             ));
         }
-        if wants("md") {
-            let markdown = &project.instructions[lang];
-            files.push(KitFile::new(
-                format!("instructions.{lang}.md"),
-                markdown.as_bytes(),
-                vec![],
-            ));
-        }
-        if wants("card") {
-            files.push(card::render(project, lang)?);
-        }
-        if wants("email") {
-            files.push(email::render(project, lang)?);
-        }
-        if wants("message") {
-            files.push(text::message(project, lang)?);
-        }
+        let bytes = pdf::cards::render(project, &fonts, lang)?;
+        files.push(KitFile::new(
+            format!("cards-a4.{lang}.pdf"),
+            bytes,
+            vec![crate::project::model::CODE_NAMES[2]],
+        ));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = manifest::render(project, &files);
-    files.push(manifest);
+    if wants("md") {
+        let markdown = &project.instructions[lang];
+        files.push(KitFile::new(
+            format!("instructions.{lang}.md"),
+            markdown.as_bytes(),
+            vec![],
+        ));
+    }
+    if wants("card") {
+        files.push(card::render(project, lang)?);
+    }
+    if wants("email") {
+        files.push(email::render(project, lang)?);
+    }
+    if wants("message") {
+        files.push(text::message(project, lang)?);
+    }
     Ok(files)
 }
