@@ -88,6 +88,17 @@ fn colour<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(u8, u8, u8), D::Err
 }
 
 impl Theme {
+    /// The page's stylesheet: `static/style.css`, then a theme's `static/custom.css` (if any),
+    /// which can restyle the default with a few variables instead of a copy of it.
+    pub fn css(&self) -> String {
+        let custom = self.text("static/custom.css");
+        if custom.is_empty() {
+            self.text("static/style.css").to_string()
+        } else {
+            format!("{}\n{custom}", self.text("static/style.css"))
+        }
+    }
+
     pub fn text(&self, name: &str) -> &str {
         self.files
             .get(name)

@@ -62,6 +62,9 @@ fn examples_build_and_every_code_decodes() {
         assert_manifest_true(&kit);
         assert_eq!(manifest(&kit).project, id);
     }
+    // The site's own theme restyles the default through static/custom.css.
+    let nordwerk = std::fs::read_to_string(out.join("nordwerk-plant/uk/index.html")).unwrap();
+    assert!(nordwerk.contains("--accent: #b3261e") && nordwerk.contains("<html lang=\"uk\">"));
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         index.contains("href=\"acme-hq/index.html\"")

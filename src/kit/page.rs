@@ -27,7 +27,8 @@ pub fn render_all(project: &Project, languages: &[String]) -> Result<Vec<KitFile
 /// Renders one language. `up` leads from the page's folder to the kit folder.
 fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Result<String> {
     let t = project.strings(lang);
-    let css = project.theme.text("static/style.css");
+    let css = project.theme.css();
+    let css = css.as_str();
     let switcher: Vec<_> = languages
         .iter()
         .map(|l| {
@@ -84,7 +85,8 @@ pub fn render_template(
 pub fn projects_index(projects: &[&Project]) -> Result<String> {
     let first = projects[0];
     let lang = first.default_language();
-    let css = first.theme.text("static/style.css");
+    let css = first.theme.css();
+    let css = css.as_str();
     let list: Vec<_> = projects
         .iter()
         .map(|p| json!({"name": p.name, "href": format!("{}/index.html", p.id)}))

@@ -146,6 +146,11 @@ pub fn draw_lines(
                 ink
             };
             let px = x + line.indent + piece.x;
+            let look = Look {
+                size: line.size,
+                bold,
+                color,
+            };
             if piece.style.italic {
                 // The theme has no italic face: slant the regular one.
                 surface.push_transform(&Transform::from_row(
@@ -156,32 +161,10 @@ pub fn draw_lines(
                     0.2 * baseline,
                     0.0,
                 ));
-                draw_text(
-                    surface,
-                    fonts,
-                    px,
-                    baseline,
-                    &piece.text,
-                    Look {
-                        size: line.size,
-                        bold,
-                        color,
-                    },
-                );
+            }
+            draw_text(surface, fonts, px, baseline, &piece.text, look);
+            if piece.style.italic {
                 surface.pop();
-            } else {
-                draw_text(
-                    surface,
-                    fonts,
-                    px,
-                    baseline,
-                    &piece.text,
-                    Look {
-                        size: line.size,
-                        bold,
-                        color,
-                    },
-                );
             }
             if let Some(url) = &piece.style.link
                 && let Some(rect) =
