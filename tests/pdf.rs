@@ -386,3 +386,26 @@ fn cards_fit_eight_or_more_with_crop_marks_outside() {
     );
     assert!(!dark(left, top - px(1.5), top), "no mark touches the card");
 }
+
+#[test]
+fn pdfs_are_pdf_a_2b_when_the_kit_has_a_date() {
+    let xmp = |bytes: &[u8]| {
+        String::from_utf8_lossy(bytes)
+            .contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>")
+    };
+    let (tmp, project) = fixture("good");
+    build(&project, &tmp.path().join("out"));
+    for file in ["flyer-a4.en.pdf", "cards-a4.de.pdf"] {
+        let bytes = std::fs::read(tmp.path().join("out/good").join(file)).unwrap();
+        assert!(xmp(&bytes), "{file} is not marked PDF/A-2b");
+        assert!(
+            String::from_utf8_lossy(&bytes).contains("/OutputIntents"),
+            "{file} has no output intent"
+        );
+    }
+    // Without kit.date there is no date to give, and PDF/A demands one: a plain PDF.
+    let (tmp, project) = fixture("escaping");
+    build(&project, &tmp.path().join("out"));
+    let bytes = std::fs::read(tmp.path().join("out/escaping/flyer-a4.en.pdf")).unwrap();
+    assert!(!xmp(&bytes));
+}

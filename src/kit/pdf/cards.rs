@@ -39,7 +39,7 @@ pub fn render(project: &Project, fonts: &Fonts, lang: &str) -> Result<Vec<u8>> {
     }
     let text_w = card_w - outer - 2.0 * pad - 2.0 * MM;
 
-    let mut document = krilla::Document::new();
+    let mut document = super::new_document(project);
     document.set_metadata(super::metadata(project, lang, &format!("cards-a4.{lang}")));
     let settings = krilla::page::PageSettings::from_wh(page_w, page_h)
         .ok_or_else(|| Error::Usage("bad page size".into()))?;

@@ -77,7 +77,7 @@ pub fn render(project: &Project, fonts: &Fonts, paper: &str, lang: &str) -> Resu
         },
     });
 
-    let mut document = krilla::Document::new();
+    let mut document = super::new_document(project);
     document.set_metadata(super::metadata(
         project,
         lang,

@@ -242,6 +242,22 @@ pub fn module_for(matrix: &Matrix, size_mm: f32) -> f32 {
     size_mm * MM / matrix.width as f32
 }
 
+/// A new document: PDF/A-2b (archival) when the kit has a date, which PDF/A requires; a plain
+/// PDF otherwise, since the clock may not date an output.
+pub fn new_document(project: &Project) -> krilla::Document {
+    use krilla::configure::{Archival, ConfigurationBuilder};
+    let archival = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A2_B)
+        .finish();
+    match (&project.kit.date, archival) {
+        (Some(_), Ok(configuration)) => krilla::Document::new_with(krilla::SerializeSettings {
+            configuration,
+            ..Default::default()
+        }),
+        _ => krilla::Document::new(),
+    }
+}
+
 /// Document metadata: title, language, the kit's date (never the clock), a fixed ID.
 pub fn metadata(project: &Project, lang: &str, document: &str) -> krilla::metadata::Metadata {
     let mut m = krilla::metadata::Metadata::new()
