@@ -22,21 +22,12 @@ fn tool(name: &str) -> PathBuf {
 
 /// Builds the examples into a temp dir; returns it and the kit folders.
 fn examples() -> (tempfile::TempDir, Vec<PathBuf>) {
-    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
-    let r = run_in(
-        tmp.path(),
-        &["build", examples.to_str().unwrap(), "-o", "dist"],
-    );
-    assert_eq!(r.code, 0, "{}", r.all());
+    let (tmp, out) = build_examples();
     let kits = ["acme-hq", "nordwerk-plant"]
         .iter()
-        .map(|id| tmp.path().join("dist").join(id))
+        .map(|id| out.join(id))
         .collect();
     (tmp, kits)
-}
-
-fn manifest(kit: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(kit.join("manifest.json")).unwrap()).unwrap()
 }
 
 /// The payloads a file of the kit should show.
@@ -47,17 +38,7 @@ fn expected(m: &serde_json::Value, path: &str) -> BTreeSet<String> {
         .iter()
         .find(|f| f["path"] == path)
         .unwrap();
-    file["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            m["codes"][c.as_str().unwrap()]["payload"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
+    payloads_of(m, &file["codes"]).into_iter().collect()
 }
 
 /// What zbarimg decodes in an image.
@@ -102,7 +83,7 @@ fn chromium_screenshots_show_codes_that_zbar_decodes() {
     let (tmp, kits) = examples();
     let (mut files, mut codes) = (0, 0);
     for kit in &kits {
-        let m = manifest(kit);
+        let m = manifest_json(kit);
         let pages: Vec<String> = m["files"]
             .as_array()
             .unwrap()
@@ -156,7 +137,7 @@ fn every_flyer_and_card_sheet_decodes_at_150_dpi() {
     let (tmp, kits) = examples();
     let (mut files, mut codes) = (0, 0);
     for kit in &kits {
-        let m = manifest(kit);
+        let m = manifest_json(kit);
         for pdf in pdfs(&m) {
             let png = pdftoppm(
                 &kit.join(&pdf),
@@ -184,7 +165,7 @@ fn worn_print_still_decodes() {
     let (tmp, kits) = examples();
     let mut files = 0;
     for kit in &kits {
-        let m = manifest(kit);
+        let m = manifest_json(kit);
         for pdf in pdfs(&m).into_iter().filter(|p| p.starts_with("flyer")) {
             let png = pdftoppm(
                 &kit.join(&pdf),
@@ -244,7 +225,7 @@ fn blur(g: &mobileid_kit::qr::Grey) -> mobileid_kit::qr::Grey {
 fn printed_codes_are_at_least_qr_size_mm() {
     let (tmp, kits) = examples();
     for (kit, min_mm) in kits.iter().zip([30.0, 35.0]) {
-        let m = manifest(kit);
+        let m = manifest_json(kit);
         for pdf in pdfs(&m) {
             let png = pdftoppm(
                 &kit.join(&pdf),

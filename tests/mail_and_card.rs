@@ -4,11 +4,6 @@ mod common;
 
 use common::*;
 use mail_parser::{MessageParser, MimeHeaders, PartType};
-use std::path::Path;
-
-fn manifest(kit: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(kit.join("manifest.json")).unwrap()).unwrap()
-}
 
 fn mime(part: &mail_parser::MessagePart) -> String {
     let ct = part.content_type().unwrap();
@@ -112,7 +107,7 @@ fn drafts_have_both_parts_and_every_image_decodes() {
     );
     assert_eq!(r.code, 0, "{}", r.all());
     let kit = tmp.path().join("out/good");
-    let m = manifest(&kit);
+    let m = manifest_json(&kit);
     for lang in ["en", "de"] {
         let (text, _) = assert_draft(
             &std::fs::read(kit.join(format!("email.{lang}.eml"))).unwrap(),
@@ -184,12 +179,7 @@ fn from_and_to_fill_the_headers() {
 
 #[test]
 fn examples_carry_draft_image_and_message_per_language() {
-    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
-    let r = run_in(
-        tmp.path(),
-        &["build", examples.to_str().unwrap(), "-o", "out"],
-    );
-    assert_eq!(r.code, 0, "{}", r.all());
+    let (_tmp, out) = build_examples();
     let mut images = 0;
     for (id, name, langs) in [
         ("acme-hq", "ACME Headquarters", &["de", "en"][..]),
@@ -199,8 +189,8 @@ fn examples_carry_draft_image_and_message_per_language() {
             &["de", "en", "uk"][..],
         ),
     ] {
-        let kit = tmp.path().join("out").join(id);
-        let m = manifest(&kit);
+        let kit = out.join(id);
+        let m = manifest_json(&kit);
         for lang in langs {
             assert_draft(
                 &std::fs::read(kit.join(format!("email.{lang}.eml"))).unwrap(),

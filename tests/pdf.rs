@@ -22,10 +22,6 @@ fn build(fixture_dir: &Path, out: &Path) {
     assert_eq!(r.code, 0, "{}", r.all());
 }
 
-fn manifest(kit: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(kit.join("manifest.json")).unwrap()).unwrap()
-}
-
 /// Page size in points of a one-page PDF.
 fn page_size(doc: &Document) -> (f32, f32) {
     let pages = doc.get_pages();
@@ -139,13 +135,11 @@ fn assert_codes(bytes: &[u8], expected: &[String], min_mm: f32, file: &str) {
 
 #[test]
 fn example_pdfs_keep_every_promise() {
-    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
-    let out = tmp.path().join("dist");
-    build(&examples, &out);
+    let (_tmp, out) = build_examples();
     let mut checked = 0;
     for (id, min_mm) in [("acme-hq", 30.0), ("nordwerk-plant", 35.0)] {
         let kit = out.join(id);
-        let m = manifest(&kit);
+        let m = manifest_json(&kit);
         for file in m["files"].as_array().unwrap() {
             let path = file["path"].as_str().unwrap();
             if !path.ends_with(".pdf") {
@@ -165,17 +159,7 @@ fn example_pdfs_keep_every_promise() {
             );
             assert!(assert_fonts_embedded_and_subset(&doc) >= 1, "{path}");
             assert!(bytes.len() < 150_000, "{path} is {} bytes", bytes.len());
-            let codes: Vec<String> = file["codes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| {
-                    m["codes"][c.as_str().unwrap()]["payload"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
-                .collect();
+            let codes = payloads_of(&m, &file["codes"]);
             if path.starts_with("cards") {
                 for card in card_codes(&bytes) {
                     assert_eq!(card.len(), 1, "{path}: one code per card");
@@ -265,7 +249,7 @@ fn cyrillic_and_greek_are_real_text() {
             "{:?}",
             link_targets(&doc)
         );
-        let m = manifest(&out.join("intl"));
+        let m = manifest_json(&out.join("intl"));
         let codes: Vec<String> = ["app-store", "google-play", "activation", "registration"]
             .iter()
             .map(|c| m["codes"][c]["payload"].as_str().unwrap().to_string())
@@ -362,7 +346,7 @@ fn cards_fit_eight_or_more_with_crop_marks_outside() {
     let out = tmp.path().join("out");
     build(&project, &out);
     let bytes = std::fs::read(out.join("good/cards-a4.en.pdf")).unwrap();
-    let m = manifest(&out.join("good"));
+    let m = manifest_json(&out.join("good"));
     let activation = m["codes"]["activation"]["payload"].as_str().unwrap();
     let cards = card_codes(&bytes);
     assert!(cards.len() >= 8);

@@ -144,12 +144,7 @@ fn build_verify_checks_what_it_wrote() {
 
 #[test]
 fn every_example_kit_passes() {
-    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
-    let r = run_in(
-        tmp.path(),
-        &["build", examples.to_str().unwrap(), "-o", "dist"],
-    );
-    assert_eq!(r.code, 0, "{}", r.all());
+    let (tmp, _) = build_examples();
     let r = run_in(tmp.path(), &["verify", "dist"]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(

@@ -121,3 +121,36 @@ pub fn codes_on(grey: &mobileid_kit::qr::Grey) -> Vec<(String, f32)> {
         })
         .collect()
 }
+
+/// A kit's `manifest.json` as JSON.
+pub fn manifest_json(kit: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(kit.join("manifest.json")).expect("manifest.json"))
+        .expect("JSON")
+}
+
+/// The payloads of the codes a manifest entry (or any list of code names) names.
+pub fn payloads_of(m: &serde_json::Value, names: &serde_json::Value) -> Vec<String> {
+    names
+        .as_array()
+        .expect("a list of code names")
+        .iter()
+        .map(|c| {
+            m["codes"][c.as_str().expect("a name")]["payload"]
+                .as_str()
+                .expect("a payload")
+                .to_string()
+        })
+        .collect()
+}
+
+/// The example projects built into a temp dir: (the dir, the output folder).
+pub fn build_examples() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
+    let r = run_in(
+        tmp.path(),
+        &["build", examples.to_str().unwrap(), "-o", "dist"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let out = tmp.path().join("dist");
+    (tmp, out)
+}
