@@ -4,7 +4,6 @@
 //! command leaves the old ledger or the new one.
 
 use super::{Checked, Rules, check_bytes};
-use crate::diag::display_path;
 use crate::error::{Error, Result};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -100,7 +99,9 @@ impl Locked {
 
     /// Checks the ledger with `rows` appended; writes it unless a rule breaks or `dry_run`.
     pub fn append(&self, rules: &Rules, rows: &[NewRow], dry_run: bool) -> Result<Checked> {
-        let order = self.check(rules).order;
+        // The header alone gives the column order; the whole file is checked once, below.
+        let order = super::read::LedgerReader::new(self.bytes.as_slice())
+            .map_or([0, 1, 2, 3, 4], |r| r.order);
         let new = self.with_rows(order, rows);
         let existing_lines = self.bytes.iter().filter(|&&b| b == b'\n').count()
             + usize::from(!self.bytes.ends_with(b"\n") && !self.bytes.is_empty());
@@ -156,20 +157,4 @@ pub fn id_text(first: u64, last: u64) -> String {
     } else {
         format!("{first}-{last}")
     }
-}
-
-pub fn describe(rows: &[NewRow], ledger: &Path) -> String {
-    let mut text = String::new();
-    for r in rows {
-        text.push_str(&format!(
-            "appended to {}: {},{},{},{},{}\n",
-            display_path(ledger),
-            r.date,
-            r.event,
-            r.id,
-            r.subject,
-            r.note
-        ));
-    }
-    text
 }

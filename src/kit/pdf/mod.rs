@@ -185,10 +185,7 @@ pub fn draw_lines(
 /// then one dark path of merged runs. Returns the outer edge length.
 pub fn draw_code(surface: &mut Surface, matrix: &Matrix, x: f32, y: f32, module: f32) -> f32 {
     let outer = matrix.outer_width() as f32 * module;
-    surface.set_fill(Some(fill(WHITE)));
-    if let Some(path) = rect_path(x, y, outer, outer) {
-        surface.draw_path(&path);
-    }
+    draw_rect(surface, x, y, outer, outer, WHITE);
     let mut pb = PathBuilder::new();
     let origin = QUIET_ZONE as f32 * module;
     for (mx, my, len) in matrix.runs() {
