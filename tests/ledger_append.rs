@@ -17,6 +17,23 @@ fn run_ledger(p: &Path, args: &[&str]) -> Run {
     run_in(p.parent().unwrap(), &all)
 }
 
+/// `ledger register ID userID --date 2026-03-03 -p PROJECT`, not yet started.
+fn register(project: &Path, id: u64) -> std::process::Command {
+    let mut command = bin();
+    command
+        .args([
+            "ledger",
+            "register",
+            &id.to_string(),
+            &format!("user{id}"),
+            "--date",
+            "2026-03-03",
+            "-p",
+        ])
+        .arg(project);
+    command
+}
+
 const START: &str = "date,event,id,subject,note\n2026-03-01,created,,self-service,\n2026-03-02,assigned,1-2,,\n2026-03-02,registered,1,jdoe,\n";
 
 #[test]
@@ -222,17 +239,7 @@ fn sixteen_processes_append_at_once() {
     );
     let children: Vec<_> = (2..=17)
         .map(|id| {
-            bin()
-                .args([
-                    "ledger",
-                    "register",
-                    &id.to_string(),
-                    &format!("user{id}"),
-                    "--date",
-                    "2026-03-03",
-                    "-p",
-                ])
-                .arg(&p)
+            register(&p, id)
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -273,17 +280,7 @@ fn killed_append_leaves_old_or_new_ledger() {
     let mut old = big;
     let mut kills = 0;
     for (round, id) in (150_001..150_013).enumerate() {
-        let mut child = bin()
-            .args([
-                "ledger",
-                "register",
-                &id.to_string(),
-                &format!("user{id}"),
-                "--date",
-                "2026-03-03",
-                "-p",
-            ])
-            .arg(&p)
+        let mut child = register(&p, id)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
