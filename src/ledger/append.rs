@@ -3,7 +3,9 @@
 //! file in the same folder, fsync, rename over the ledger, fsync the folder. An interrupted
 //! command leaves the old ledger or the new one.
 
+use super::dialect::{Dialect, is_formula};
 use super::{Checked, Rules, check_bytes};
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -59,50 +61,58 @@ impl Locked {
         check_bytes(&self.path, &self.bytes, rules)
     }
 
-    /// The ledger with `rows` appended, as bytes, in the file's column order and line ending.
-    fn with_rows(&self, order: [usize; 5], rows: &[NewRow]) -> Vec<u8> {
-        let crlf = self
-            .bytes
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .is_some_and(|i| !self.bytes[..i].contains(&b'\n'));
+    /// The ledger with `rows` appended, as bytes, in the file's own dialect: its column
+    /// order, separator, encoding, line ending and date form. The bytes already there stay
+    /// as they are.
+    fn with_rows(&self, rows: &[NewRow]) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let order = super::read::LedgerReader::new(self.bytes.as_slice())
+            .map_or([0, 1, 2, 3, 4], |r| r.order);
+        let dialect = Dialect::of(&self.bytes, order[0]);
         let mut writer = csv::WriterBuilder::new()
-            .terminator(if crlf {
+            .delimiter(dialect.delimiter)
+            .terminator(if dialect.crlf {
                 csv::Terminator::CRLF
             } else {
                 csv::Terminator::Any(b'\n')
             })
             .from_writer(Vec::new());
         for row in rows {
+            let date = crate::date::parse_day(&row.date)
+                .map_or_else(|| row.date.clone(), |day| dialect.format_day(day));
             let values = [
-                row.date.as_str(),
+                date.as_str(),
                 row.event,
                 row.id.as_str(),
                 row.subject.as_str(),
                 row.note.as_str(),
             ];
-            let mut fields = [""; 5];
+            let mut fields: [Vec<u8>; 5] = Default::default();
             for (column, value) in values.into_iter().enumerate() {
-                fields[order[column]] = value;
+                fields[order[column]] = dialect.encode(value).ok_or_else(|| {
+                    Box::new(Diagnostic::error("E100", format!("`{}` cannot be written in {}, the ledger's encoding", value.escape_debug(), dialect.encoding.name()))
+                        .in_file(&self.path)
+                        .help("the ledger was saved by a spreadsheet in a Western European code page; write the name without that character, or save the ledger as UTF-8"))
+                })?;
             }
             // Writing into a Vec cannot fail.
-            let _ = writer.write_record(fields);
+            let _ = writer.write_record(&fields);
         }
         let text = writer.into_inner().unwrap_or_default();
         let mut out = self.bytes.clone();
         if !out.is_empty() && !out.ends_with(b"\n") {
-            out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+            out.extend_from_slice(if dialect.crlf { b"\r\n" } else { b"\n" });
         }
         out.extend_from_slice(&text);
-        out
+        Ok(out)
     }
 
     /// Checks the ledger with `rows` appended; writes it unless a rule breaks or `dry_run`.
     pub fn append(&self, rules: &Rules, rows: &[NewRow], dry_run: bool) -> Result<Checked> {
-        // The header alone gives the column order; the whole file is checked once, below.
-        let order = super::read::LedgerReader::new(self.bytes.as_slice())
-            .map_or([0, 1, 2, 3, 4], |r| r.order);
-        let new = self.with_rows(order, rows);
+        let refused: Vec<Diagnostic> = rows.iter().flat_map(|r| formulas(r, &self.path)).collect();
+        if !refused.is_empty() {
+            return Err(Error::Invalid(refused));
+        }
+        let new = self.with_rows(rows).map_err(|d| Error::Invalid(vec![*d]))?;
         let existing_lines = self.bytes.iter().filter(|&&b| b == b'\n').count()
             + usize::from(!self.bytes.ends_with(b"\n") && !self.bytes.is_empty());
         let mut checked = check_bytes(&self.path, &new, rules);
@@ -119,6 +129,26 @@ impl Locked {
         }
         Ok(checked)
     }
+}
+
+/// E100 for a subject or note a spreadsheet would run as a formula: the ledger is opened in
+/// spreadsheets, and `=HYPERLINK(…)` in a cell is an attack on whoever opens it.
+fn formulas(row: &NewRow, path: &Path) -> Vec<Diagnostic> {
+    [("subject", &row.subject), ("note", &row.note)]
+        .into_iter()
+        .filter(|(_, text)| is_formula(text))
+        .map(|(what, text)| {
+            Diagnostic::error(
+                "E100",
+                format!(
+                    "the {what} `{}` of the row to append would run as a formula in a spreadsheet",
+                    text.escape_debug()
+                ),
+            )
+            .in_file(path)
+            .help("a subject or note may not start with =, +, -, @, a tab or a carriage return; write it without that first character")
+        })
+        .collect()
 }
 
 /// Writes `bytes` to a temp file beside `path`, syncs it, renames it over `path` and syncs the

@@ -261,11 +261,16 @@ impl Checker {
         self.revoked[slot / 64] |= 1 << (slot % 64);
     }
 
-    /// Ends the pass: E101 if there was no row, W150 for IDs waiting too long.
+    /// Ends the pass: E101 if there was no row, then [`Checker::reconcile`].
     pub fn finish(&mut self, pending_days: u32) -> Summary {
         if self.rows == 0 {
             self.problem(1, None, "E101", "the ledger has no `created` row".into(), "add the row `DATE,created,,self-service,` for the day the project was created in Manager");
         }
+        self.reconcile(pending_days)
+    }
+
+    /// What the rows say, for `status`; W150 for IDs waiting too long.
+    pub fn reconcile(&mut self, pending_days: u32) -> Summary {
         let newest = self.newest.map(|(d, _)| d);
         let mut summary = Summary {
             assigned: 0,

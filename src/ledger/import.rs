@@ -3,7 +3,7 @@
 
 use super::append::NewRow;
 use super::read::{LedgerReader, field_span_with, parse_id};
-use crate::date::{days_from_civil, format_day, parse_day};
+use crate::date::{format_day, parse_day};
 use crate::diag::{Diagnostic, Source};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -53,24 +53,17 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
 /// The delimiter used most in the header line: comma, semicolon or tab.
 pub fn detect_delimiter(text: &str) -> char {
     let header = text.lines().next().unwrap_or_default();
-    [',', ';', '\t']
-        .into_iter()
-        .max_by_key(|d| (header.matches(*d).count(), *d == ','))
-        .unwrap_or(',')
+    char::from(super::dialect::detect_delimiter(header.as_bytes()))
 }
 
 /// The dates exports carry: ISO (`2026-03-02`, with a time after it or not) or German
-/// (`02.03.2026`).
+/// (`02.03.2026`, with a time after it or not).
 fn parse_export_date(text: &str) -> Option<String> {
     let text = text.trim();
-    if let Some(day) = parse_day(text).or_else(|| text.get(..10).and_then(parse_day)) {
-        return Some(format_day(day));
-    }
-    let mut parts = text.split(['.', ' ']).filter(|p| !p.is_empty());
-    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
-    let (d, m, y): (i64, i64, i64) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
-    let iso = format!("{y:04}-{m:02}-{d:02}");
-    parse_day(&iso).map(|_| format_day(days_from_civil(y, m, d)))
+    let day = parse_day(text)
+        .or_else(|| text.get(..10).and_then(parse_day))
+        .or_else(|| super::dialect::parse_dotted_day(text.split(' ').next()?))?;
+    Some(format_day(day))
 }
 
 /// Reads the export and decides what to append and what to skip. Every bad row is reported;
@@ -224,7 +217,7 @@ fn registrations(ledger: &[u8]) -> HashMap<u64, String> {
     while let Some(row) = reader.next_row() {
         match row.map(|r| r.event) {
             Ok(super::read::Event::Registered(id)) => {
-                let subject = String::from_utf8_lossy(reader.field(3)).trim().to_string();
+                let subject = reader.text(3).trim().to_string();
                 map.insert(id, subject);
             }
             Ok(super::read::Event::Revoked(id)) => {

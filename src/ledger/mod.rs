@@ -3,6 +3,7 @@
 
 pub mod append;
 pub mod check;
+pub mod dialect;
 pub mod import;
 pub mod read;
 
@@ -56,37 +57,42 @@ pub fn path_of(config: &crate::project::Config) -> Result<PathBuf> {
 /// Checks a ledger file. `extra` is CSV text checked as if appended (for `ledger …`).
 pub fn check_file(path: &Path, rules: &Rules) -> Result<Checked> {
     let file = std::fs::File::open(path).map_err(Error::io("read", path))?;
-    let (checker, summary, order, rows) = run(file, rules);
+    let (checker, summary, columns, rows) = run(file, rules);
     let source = || std::fs::File::open(path).map(std::io::BufReader::new);
-    let diagnostics = resolve(path, &checker, order, source).map_err(Error::io("read", path))?;
+    let diagnostics = resolve(path, &checker, columns, source).map_err(Error::io("read", path))?;
     Ok(Checked {
         diagnostics,
         summary,
-        order: order.unwrap_or([0, 1, 2, 3, 4]),
+        order: columns.map_or([0, 1, 2, 3, 4], |c| c.order),
         rows,
     })
 }
 
 /// Checks ledger text held in memory (the current file plus rows to append).
 pub fn check_bytes(path: &Path, bytes: &[u8], rules: &Rules) -> Checked {
-    let (checker, summary, order, rows) = run(bytes, rules);
+    let (checker, summary, columns, rows) = run(bytes, rules);
     let source = || Ok::<_, std::io::Error>(std::io::Cursor::new(bytes));
-    let diagnostics = resolve(path, &checker, order, source).unwrap_or_default();
+    let diagnostics = resolve(path, &checker, columns, source).unwrap_or_default();
     Checked {
         diagnostics,
         summary,
-        order: order.unwrap_or([0, 1, 2, 3, 4]),
+        order: columns.map_or([0, 1, 2, 3, 4], |c| c.order),
         rows,
     }
 }
 
-fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<[usize; 5]>, u64) {
+/// Where the header put the columns, and what separates them: enough to point at a field.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    order: [usize; 5],
+    delimiter: u8,
+}
+
+fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<Columns>, u64) {
     let mut checker = Checker::new(rules.first_id, rules.self_service);
-    let mut order = None;
     let mut rows = 0;
-    match LedgerReader::new(input) {
+    let columns = match LedgerReader::new(input) {
         Ok(mut reader) => {
-            order = Some(reader.order);
             while let Some(row) = reader.next_row() {
                 rows += 1;
                 match row {
@@ -94,18 +100,27 @@ fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<[usize; 5]
                     Err(problem) => checker.malformed(problem),
                 }
             }
+            Some(Columns {
+                order: reader.order,
+                delimiter: reader.delimiter,
+            })
         }
-        Err(problem) => checker.problems.push(problem),
-    }
+        Err(problem) => {
+            // Without a header no row can be read: the header's problem is the only one.
+            checker.problems.push(problem);
+            let summary = checker.reconcile(rules.pending_days);
+            return (checker, summary, None, 0);
+        }
+    };
     let summary = checker.finish(rules.pending_days);
-    (checker, summary, order, rows)
+    (checker, summary, columns, rows)
 }
 
 /// Turns problems into diagnostics: a second read fetches the lines to show.
 fn resolve<B: BufRead>(
     path: &Path,
     checker: &Checker,
-    order: Option<[usize; 5]>,
+    columns: Option<Columns>,
     source: impl Fn() -> std::io::Result<B>,
 ) -> std::io::Result<Vec<Diagnostic>> {
     let mut problems: Vec<&Problem> = checker.problems.iter().collect();
@@ -122,16 +137,19 @@ fn resolve<B: BufRead>(
     let mut diagnostics = Vec::with_capacity(shown.len() + 1);
     for p in shown {
         let text = lines.get(&p.line).cloned();
-        let (column, width) = match (&text, p.column, order) {
-            (Some(t), Some(c), Some(order)) => read::field_span(t, order[c]),
+        let (column, width) = match (&text, p.column, columns) {
+            (Some(t), Some(c), Some(columns)) => {
+                read::field_span_with(t, columns.order[c], char::from(columns.delimiter))
+            }
             (Some(t), _, _) => (1, t.chars().count().max(1)),
             _ => (1, 1),
         };
         let mut help = p.help.clone();
         if let Some(line) = p.earlier
-            && let (Some(t), Some(order)) = (lines.get(&line), order)
+            && let (Some(t), Some(columns)) = (lines.get(&line), columns)
         {
-            let subject = csv_field(t, order[3]);
+            let subject = dialect::field(t.as_bytes(), columns.order[3], columns.delimiter)
+                .unwrap_or_default();
             help = help.replacen(
                 &format!("on line {line}"),
                 &format!("on line {line} ({subject})"),
@@ -199,7 +217,7 @@ fn lines_of(
         }
         number += 1;
         if wanted.contains(&number) {
-            let text = String::from_utf8_lossy(&buf);
+            let text = dialect::text(&buf);
             let text = text
                 .trim_start_matches('\u{FEFF}')
                 .trim_end_matches(['\n', '\r']);
@@ -209,62 +227,66 @@ fn lines_of(
     Ok(found)
 }
 
-/// One field of one CSV line.
-fn csv_field(line: &str, index: usize) -> String {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line.as_bytes());
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(true) => record.get(index).unwrap_or_default().to_string(),
-        _ => String::new(),
-    }
-}
-
-/// E140: the baseline must be a prefix of the ledger, row by row.
+/// E140: the baseline's rows must be the first rows of the ledger. Rows compare as data —
+/// by column name, dates by their day, text decoded — so a re-save by a spreadsheet
+/// (separator, quoting, encoding, line endings, date form, column order) is no rewrite.
 pub fn check_baseline(ledger: &Path, baseline: &Path) -> Result<Option<Diagnostic>> {
-    let open = |p: &Path| -> Result<csv::Reader<std::io::BufReader<std::fs::File>>> {
+    let open = |p: &Path, what: &str| -> Result<LedgerReader<std::fs::File>> {
         let file = std::fs::File::open(p).map_err(Error::io("read", p))?;
-        let mut buffered = std::io::BufReader::new(file);
-        if buffered
-            .fill_buf()
-            .map_err(Error::io("read", p))?
-            .starts_with(b"\xEF\xBB\xBF")
-        {
-            buffered.consume(3);
-        }
-        Ok(csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(buffered))
+        LedgerReader::new(file).map_err(|problem| {
+            Error::Usage(format!(
+                "the {what} {} cannot be compared: {}",
+                crate::diag::display_path(p),
+                problem.message
+            ))
+        })
     };
-    let (mut old, mut new) = (open(baseline)?, open(ledger)?);
-    let (mut a, mut b) = (csv::ByteRecord::new(), csv::ByteRecord::new());
+    let (mut old, mut new) = (open(baseline, "baseline")?, open(ledger, "ledger")?);
     let mut last_line = 1;
     loop {
-        let old_more = old
-            .read_byte_record(&mut a)
-            .map_err(|e| Error::Usage(format!("the baseline cannot be read: {e}")))?;
-        let new_more = new.read_byte_record(&mut b).unwrap_or(false);
-        if !old_more {
+        let Some(old_line) = old.next_record() else {
             return Ok(None);
-        }
-        let old_line = a.position().map_or(0, |p| p.line());
-        let rendered =
-            String::from_utf8_lossy(&a.iter().collect::<Vec<_>>().join(&b","[..])).into_owned();
-        if !new_more {
+        };
+        let old_line = old_line
+            .map_err(|p| Error::Usage(format!("the baseline cannot be read: {}", p.message)))?;
+        let rendered = record_text(&old);
+        let Some(Ok(new_line)) = new.next_record() else {
             let d = Diagnostic::error("E140", format!("the ledger lacks rows the baseline has, from baseline line {old_line}"))
                 .at(Location { file: ledger.to_path_buf(), line: last_line as usize, column: 1, source_line: None, width: 1 })
                 .help(format!("history was cut: baseline line {old_line} reads `{rendered}`; restore the removed rows"));
             return Ok(Some(d));
-        }
-        last_line = b.position().map_or(last_line, |p| p.line());
-        if a != b {
-            let d = Diagnostic::error("E140", format!("row {} differs from the baseline: history was rewritten", last_line))
-                .at(Location { file: ledger.to_path_buf(), line: last_line as usize, column: 1, source_line: Some(String::from_utf8_lossy(&b.iter().collect::<Vec<_>>().join(&b","[..])).into_owned()), width: 1 })
+        };
+        last_line = new_line;
+        if !same_row(&old, &new) {
+            let d = Diagnostic::error("E140", format!("row {new_line} differs from the baseline: history was rewritten"))
+                .at(Location { file: ledger.to_path_buf(), line: new_line as usize, column: 1, source_line: Some(record_text(&new)), width: 1 })
                 .help(format!("baseline line {old_line} reads `{rendered}`; rows are only ever appended — restore it and append a correction instead"));
             return Ok(Some(d));
         }
     }
+}
+
+/// The current records of two readers hold the same data.
+fn same_row<A: Read, B: Read>(a: &LedgerReader<A>, b: &LedgerReader<B>) -> bool {
+    if a.record_len() != a.width || b.record_len() != b.width {
+        return a.record_len() == b.record_len()
+            && (0..a.record_len()).all(|i| a.raw(i) == b.raw(i));
+    }
+    (0..read::COLUMNS.len()).all(|c| {
+        let (x, y) = (a.text(c), b.text(c));
+        if c == 0
+            && let (Some(x), Some(y)) = (dialect::parse_date(&x), dialect::parse_date(&y))
+        {
+            return x == y;
+        }
+        x.trim() == y.trim()
+    })
+}
+
+/// A record as `date,event,id,subject,note`, for messages.
+fn record_text<R: Read>(reader: &LedgerReader<R>) -> String {
+    (0..read::COLUMNS.len())
+        .map(|c| reader.text(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(",")
 }

@@ -1,7 +1,10 @@
 //! Reads `ledger.csv` row by row (the `csv` crate: RFC 4180 quoting, LF or CRLF, a UTF-8 BOM
-//! accepted), header by name in any order, into compact typed rows.
+//! accepted, the separator taken from the header line, Windows-1252 text and `DD.MM.YYYY`
+//! dates as a spreadsheet saves them), header by name in any order, into compact typed rows.
 
-use crate::date::{Day, parse_day};
+use super::dialect::{self, parse_date};
+use crate::date::Day;
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 
 pub const COLUMNS: [&str; 5] = ["date", "event", "id", "subject", "note"];
@@ -81,6 +84,8 @@ pub struct LedgerReader<R: Read> {
     /// For each of [`COLUMNS`], its index in the file.
     pub order: [usize; 5],
     pub width: usize,
+    /// The separator, from the header line.
+    pub delimiter: u8,
     /// Line of the last row read (or of the header).
     pub last_line: u64,
     /// The last date parsed: its text (up to 40 bytes), length and day.
@@ -105,6 +110,8 @@ impl<R: Read> LedgerReader<R> {
             head.drain(..3);
         }
         let crlf = memchr::memmem::find(&head, b"\r\n").is_some();
+        let header_end = memchr::memchr(b'\n', &head).unwrap_or(head.len());
+        let delimiter = dialect::detect_delimiter(&head[..header_end]);
         let rest = std::io::Cursor::new(head).chain(input);
         let source = if crlf {
             Source::Crlf(CrlfToLf {
@@ -117,6 +124,7 @@ impl<R: Read> LedgerReader<R> {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .buffer_capacity(1 << 16)
             .from_reader(source);
         let mut header = csv::ByteRecord::new();
@@ -145,8 +153,7 @@ impl<R: Read> LedgerReader<R> {
         }
         let mut order = [usize::MAX; 5];
         for (i, name) in header.iter().enumerate() {
-            let name = String::from_utf8_lossy(name);
-            let name = name.trim().to_ascii_lowercase();
+            let name = dialect::text(name).trim().to_ascii_lowercase();
             match COLUMNS.iter().position(|c| *c == name) {
                 Some(c) if order[c] == usize::MAX => order[c] = i,
                 Some(_) => {
@@ -186,6 +193,7 @@ impl<R: Read> LedgerReader<R> {
             record: csv::ByteRecord::new(),
             order,
             width: header.len(),
+            delimiter,
             last_line: 1,
             last_date: std::cell::Cell::new(None),
         })
@@ -193,6 +201,15 @@ impl<R: Read> LedgerReader<R> {
 
     /// The next row: `None` at the end, `Some(Err)` for a malformed row (reading goes on).
     pub fn next_row(&mut self) -> Option<Result<Row, Problem>> {
+        match self.next_record()? {
+            Ok(line) => Some(self.parse(line)),
+            Err(problem) => Some(Err(problem)),
+        }
+    }
+
+    /// Reads the next record without judging it: its line, or a problem when the CSV itself
+    /// is broken. Its fields are then read with [`LedgerReader::text`].
+    pub fn next_record(&mut self) -> Option<Result<u64, Problem>> {
         match self.csv.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
@@ -201,7 +218,7 @@ impl<R: Read> LedgerReader<R> {
                     .position()
                     .map_or(self.last_line + 1, |p| p.line());
                 self.last_line = line;
-                Some(self.parse(line))
+                Some(Ok(line))
             }
             Err(e) => {
                 let line = e.position().map_or(self.last_line + 1, |p| p.line());
@@ -217,9 +234,24 @@ impl<R: Read> LedgerReader<R> {
         }
     }
 
-    /// The raw text of a column of the current row.
+    /// The raw bytes of a column of the current row.
     pub fn field(&self, column: usize) -> &[u8] {
         self.record.get(self.order[column]).unwrap_or_default()
+    }
+
+    /// The text of a column of the current row (UTF-8, or Windows-1252 where it is not).
+    pub fn text(&self, column: usize) -> Cow<'_, str> {
+        dialect::text(self.field(column))
+    }
+
+    /// Fields in the current record (the header's count for a well-formed row).
+    pub fn record_len(&self) -> usize {
+        self.record.len()
+    }
+
+    /// Field `index` of the current record as the file orders them.
+    pub fn raw(&self, index: usize) -> &[u8] {
+        self.record.get(index).unwrap_or_default()
     }
 
     fn parse(&self, line: u64) -> Result<Row, Problem> {
@@ -236,29 +268,18 @@ impl<R: Read> LedgerReader<R> {
                 "every row has the header's columns; quote a subject or note that holds a comma",
             ));
         }
-        let text = |c: usize| {
-            std::str::from_utf8(self.field(c)).map_err(|_| {
-                Problem::new(
-                    line,
-                    Some(c),
-                    "E100",
-                    format!("the {} is not UTF-8 text", COLUMNS[c]),
-                    "save the ledger as UTF-8",
-                )
-            })
-        };
         // Rows of one day come together: parse a date once.
         let day = match self.last_date.get() {
             Some((bytes, len, day)) if self.field(DATE) == &bytes[..len] => day,
             _ => {
-                let date = text(DATE)?;
-                let day = parse_day(date).ok_or_else(|| {
+                let date = self.text(DATE);
+                let day = parse_date(&date).ok_or_else(|| {
                     Problem::new(
                         line,
                         Some(DATE),
                         "E100",
                         format!("`{}` is not a date", date.escape_debug()),
-                        "write dates as YYYY-MM-DD (or an RFC 3339 date-time)",
+                        "write dates as YYYY-MM-DD (or an RFC 3339 date-time, or DD.MM.YYYY)",
                     )
                 })?;
                 let mut bytes = [0; 40];
@@ -269,9 +290,8 @@ impl<R: Read> LedgerReader<R> {
                 day
             }
         };
-        let event = text(EVENT)?;
-        let id = text(ID)?;
-        let subject = text(SUBJECT)?;
+        let (event, id, subject) = (self.text(EVENT), self.text(ID), self.text(SUBJECT));
+        let (event, id, subject) = (event.as_ref(), id.as_ref(), subject.as_ref());
         let event = match event {
             "created" => {
                 if !id.is_empty() {
@@ -525,7 +545,7 @@ mod tests {
             got[1],
             Row {
                 line: 3,
-                day: parse_day("2026-03-02").unwrap(),
+                day: crate::date::parse_day("2026-03-02").unwrap(),
                 event: Event::Assigned(1, 3)
             }
         );
