@@ -22,7 +22,7 @@ fn main() {
             let mut summary = (String::new(), 0, 0);
             for _ in 0..30 {
                 let start = Instant::now();
-                let project =
+                let (project, _) =
                     mobileid_kit::project::validate::load(&source).expect("valid example");
                 validate.push(start.elapsed());
                 let outputs: Vec<String> = match part {
@@ -30,7 +30,8 @@ fn main() {
                     _ => WEB.iter().map(|s| s.to_string()).collect(),
                 };
                 let files = mobileid_kit::kit::build(&project, &outputs, &project.languages)
-                    .expect("renders");
+                    .expect("renders")
+                    .files;
                 mobileid_kit::kit::write::write_kit(&out, &project.id, &files).expect("writes");
                 times.push(start.elapsed());
                 summary = (project.id.clone(), project.languages.len(), files.len());

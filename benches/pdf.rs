@@ -1,46 +1,45 @@
 //! Time per flyer and card sheet, and their sizes, for the example projects, in release:
 //! `cargo bench --bench pdf`.
 
-use mobileid_kit::kit::pdf::{Fonts, cards, flyer};
+use mobileid_kit::kit::pdf::{self, Fonts};
 use std::path::Path;
 use std::time::Instant;
 
-/// A named render of one PDF.
-type Job<'a> = Box<dyn Fn() -> Vec<u8> + 'a>;
-
+/// `layout*`: laying out every PDF of the language, of which this file is one.
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-projects");
     let sources = mobileid_kit::project::discover(&[root]).expect("example projects");
-    println!("{:<34} {:>10} {:>10}", "file", "median", "bytes");
+    println!(
+        "{:<34} {:>10} {:>10} {:>10}",
+        "file", "layout*", "write", "bytes"
+    );
     for source in sources {
-        let project = mobileid_kit::project::validate::load(&source).expect("valid example");
+        let (project, _) = mobileid_kit::project::validate::load(&source).expect("valid example");
         let fonts = Fonts::of(&project).expect("fonts");
         for lang in &project.languages {
-            let mut jobs: Vec<(String, Job)> = Vec::new();
-            for paper in project.kit.paper.clone() {
-                let (p, f, l) = (&project, &fonts, lang.clone());
-                jobs.push((
-                    format!("{}/flyer-{paper}.{lang}.pdf", project.id),
-                    Box::new(move || flyer::render(p, f, &paper, &l).expect("flyer")),
-                ));
-            }
-            let (p, f, l) = (&project, &fonts, lang.clone());
-            jobs.push((
-                format!("{}/cards-a4.{lang}.pdf", project.id),
-                Box::new(move || cards::render(p, f, &l).expect("cards")),
-            ));
-            for (name, job) in jobs {
-                let mut times = Vec::new();
+            let laid = mobileid_kit::kit::print_kit(&project, lang).expect("fits");
+            for (i, document) in laid.documents.iter().enumerate() {
+                let (mut layout, mut write) = (Vec::new(), Vec::new());
                 let mut bytes = 0;
                 for _ in 0..20 {
                     let start = Instant::now();
-                    bytes = job().len();
-                    times.push(start.elapsed());
+                    let again = mobileid_kit::kit::print_kit(&project, lang).expect("fits");
+                    std::hint::black_box(&again.documents[i]);
+                    layout.push(start.elapsed());
+                    let start = Instant::now();
+                    bytes = pdf::write(&project, &fonts, document)
+                        .expect("writes")
+                        .len();
+                    write.push(start.elapsed());
                 }
-                times.sort();
+                layout.sort();
+                write.sort();
+                let ms = |t: &[std::time::Duration]| t[t.len() / 2].as_secs_f64() * 1000.0;
                 println!(
-                    "{name:<34} {:>7.1} ms {bytes:>10}",
-                    times[10].as_secs_f64() * 1000.0
+                    "{:<34} {:>7.1} ms {:>7.1} ms {bytes:>10}",
+                    format!("{}/{}", project.id, document.file),
+                    ms(&layout),
+                    ms(&write)
                 );
             }
         }

@@ -123,17 +123,13 @@ impl Diagnostic {
 fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c == '\t' || !(c.is_control() || is_bidi_control(c)) {
+            if c == '\t' || !(c.is_control() || crate::text::is_bidi_control(c)) {
                 c.to_string()
             } else {
                 c.escape_unicode().to_string()
             }
         })
         .collect()
-}
-
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 pub fn display_path(path: &Path) -> String {

@@ -16,6 +16,8 @@ pub enum Error {
     },
     /// The command was asked for something it cannot do (exit 2).
     Usage(String),
+    /// A fault inside the program, not in its inputs (exit 2): what went wrong, in words.
+    Internal(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -35,7 +37,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) => 1,
-            Error::Io { .. } | Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Usage(_) | Error::Internal(_) => 2,
         }
     }
 }
@@ -53,6 +55,10 @@ impl fmt::Display for Error {
                 source,
             } => write!(f, "could not {action} {}: {source}", display_path(path)),
             Error::Usage(message) => write!(f, "{message}"),
+            Error::Internal(what) => write!(
+                f,
+                "internal error: {what}. This is a bug in mobileid-kit, not a problem in your files; please report it with the command you ran"
+            ),
         }
     }
 }

@@ -61,5 +61,5 @@ pub fn instructions(data: &[u8]) {
     };
     let _ = crate::instructions::to_html(&filled);
     let _ = crate::instructions::to_plain_text(&filled);
-    let _ = crate::kit::pdf::layout::blocks(&filled);
+    let _ = crate::layout::text::blocks(&filled);
 }

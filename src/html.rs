@@ -13,9 +13,7 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\0' => out.push('\u{FFFD}'),
-            c if (c.is_control() && c != '\n' && c != '\t') || crate::diag::is_bidi_control(c) => {
-                out.push('\u{FFFD}')
-            }
+            c if crate::text::is_hidden(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

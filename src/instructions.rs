@@ -22,8 +22,10 @@ pub fn fill(name: &str, text: &str, vars: &tera::Context) -> Result<String, tera
 pub fn to_html(markdown: &str) -> String {
     let mut link_kept = Vec::new();
     let events = parser(markdown).filter_map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(neutral(&raw).into())),
-        Event::Text(text) => Some(Event::Text(neutral(&text).into())),
+        Event::Html(raw) | Event::InlineHtml(raw) => {
+            Some(Event::Text(crate::text::neutral(&raw).into()))
+        }
+        Event::Text(text) => Some(Event::Text(crate::text::neutral(&text).into())),
         Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
         Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
         Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
@@ -50,19 +52,6 @@ pub fn to_html(markdown: &str) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     html
-}
-
-/// Control characters and bidi overrides become U+FFFD on the page, as in names.
-fn neutral(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if (c.is_control() && c != '\n' && c != '\t') || crate::diag::is_bidi_control(c) {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 pub fn parser(markdown: &str) -> Parser<'_> {

@@ -11,9 +11,11 @@ pub mod fuzz;
 pub mod html;
 pub mod instructions;
 pub mod kit;
+pub mod layout;
 pub mod ledger;
 pub mod project;
 pub mod qr;
+pub mod text;
 pub mod theme;
 pub mod verify;
 

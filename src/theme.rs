@@ -32,6 +32,21 @@ const DEFAULT: &[(&str, &[u8])] = embed![
 
 pub const DEFAULT_NAME: &str = "default";
 
+/// The languages whose strings the default theme carries.
+pub const LANGUAGES: [&str; 2] = ["en", "de"];
+
+/// `init`'s starter instructions per language (they cover what users trip over).
+pub const STARTERS: &[(&str, &str)] = &[
+    (
+        "en",
+        include_str!("../themes/default/starter/instructions.en.md"),
+    ),
+    (
+        "de",
+        include_str!("../themes/default/starter/instructions.de.md"),
+    ),
+];
+
 /// One theme file and where it came from (for diagnostics).
 #[derive(Debug, Clone)]
 pub struct ThemeFile {
@@ -130,12 +145,14 @@ pub fn default_strings_text(lang: &str) -> &'static str {
         .unwrap_or_default()
 }
 
+/// The built-in strings of a language (empty for one the theme does not carry).
+pub fn builtin_strings(lang: &str) -> Strings {
+    toml::from_str::<Strings>(default_strings_text(lang)).unwrap_or_default()
+}
+
 /// The keys every language must have: those of the default theme's English strings.
 pub fn required_keys() -> Vec<String> {
-    let text = default_strings_text("en");
-    toml::from_str::<Strings>(text)
-        .map(|s| s.into_keys().collect())
-        .unwrap_or_default()
+    builtin_strings("en").into_keys().collect()
 }
 
 /// Builds the theme: default files, overridden by `folder` (when the project names one),

@@ -225,10 +225,11 @@ pub fn inline_svgs(html: &str) -> Vec<String> {
 
 /// Each wallet card of a sheet, cropped from the page raster.
 fn card_cells(page: &Grey, scale: f32) -> Vec<Grey> {
-    use crate::kit::pdf::cards::{CARD_H_MM, CARD_W_MM, COLUMNS, ROWS};
-    let px = |mm: f32| (mm * crate::kit::pdf::MM * scale).round() as usize;
-    let left = (page.width as f32 / scale / crate::kit::pdf::MM - COLUMNS as f32 * CARD_W_MM) / 2.0;
-    let top = (page.height as f32 / scale / crate::kit::pdf::MM - ROWS as f32 * CARD_H_MM) / 2.0;
+    use crate::layout::MM;
+    use crate::layout::cards::{CARD_H_MM, CARD_W_MM, COLUMNS, ROWS};
+    let px = |mm: f32| (mm * MM * scale).round() as usize;
+    let left = (page.width as f32 / scale / MM - COLUMNS as f32 * CARD_W_MM) / 2.0;
+    let top = (page.height as f32 / scale / MM - ROWS as f32 * CARD_H_MM) / 2.0;
     let mut cells = Vec::new();
     for row in 0..ROWS {
         for col in 0..COLUMNS {

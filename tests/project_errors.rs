@@ -91,7 +91,7 @@ fn e001_syntax_error_and_values_out_of_range() {
     edit(&toml, "[kit]", "[kit]\nqr_size_mm = 10\nqr_ec = \"X\"");
     let stderr = assert_fails(tmp.path(), &p, "E001", "project.toml", 2);
     assert!(stderr.contains("the project id `Good Project!` is not valid"));
-    assert!(stderr.contains("a code of 10 mm is outside 20 to 150 mm"));
+    assert!(stderr.contains("a code of 10 mm is outside 20 to 60 mm"));
     assert!(stderr.contains("`X` is not a QR error correction level"));
     edit(&toml, "self_service = true", "self_service = tru e");
     let stderr = assert_fails(tmp.path(), &p, "E001", "project.toml", 4);

@@ -1,6 +1,6 @@
 use crate::Outcome;
 use crate::cli::BuildArgs;
-use crate::diag::display_path;
+use crate::diag::{Diagnostic, display_path};
 use crate::error::{Error, Result};
 use crate::kit::{self, Selection};
 use crate::project::{self, Project};
@@ -11,15 +11,18 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
     let mut diagnostics = Vec::new();
     for source in &sources {
         match project::validate::load(source) {
-            Ok(p) => projects.push(p),
+            Ok((p, warnings)) => {
+                diagnostics.extend(warnings);
+                projects.push(p);
+            }
             Err(Error::Invalid(d)) => diagnostics.extend(d),
             Err(e) => return Err(e),
         }
     }
-    if !diagnostics.is_empty() {
-        return Err(Error::Invalid(diagnostics));
-    }
-    check_unique_ids(&projects)?;
+    diagnostics.extend(project::unique_ids(
+        projects.iter().map(|p| (p.id.as_str(), &p.places.id)),
+    ));
+    refuse_errors(&diagnostics)?;
 
     // Render everything in memory first: nothing is written unless every kit renders.
     let selection = Selection {
@@ -29,64 +32,70 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
     let mut kits = Vec::new();
     for p in &projects {
         let (outputs, languages) = selection.resolve(p)?;
-        let files = kit::build(p, &outputs, &languages)?;
-        kits.push((p, files));
+        match kit::build(p, &outputs, &languages) {
+            Ok(kit) => kits.push((p, kit)),
+            Err(Error::Invalid(d)) => diagnostics.extend(d),
+            Err(e) => return Err(e),
+        }
     }
+    refuse_errors(&diagnostics)?;
     let index = if projects.len() > 1 {
         let refs: Vec<&Project> = projects.iter().collect();
         Some(kit::page::projects_index(&refs)?)
     } else {
         None
     };
+    let mut outcome = write(args, &kits, index.as_deref())?;
+    outcome.diagnostics = diagnostics;
+    Ok(outcome)
+}
 
+/// Errors refuse the build; warnings are reported with it.
+fn refuse_errors(diagnostics: &[Diagnostic]) -> Result<()> {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Invalid(diagnostics.to_vec()));
+    }
+    Ok(())
+}
+
+/// Writes the kits (and the index of several), then verifies them if asked.
+fn write(args: &BuildArgs, kits: &[(&Project, kit::Kit)], index: Option<&str>) -> Result<Outcome> {
     let mut text = String::new();
     let mut built = Vec::new();
-    for (p, files) in &kits {
-        let target = kit::write::write_kit(&args.output, &p.id, files)?;
+    for (p, kit) in kits {
+        let target = kit::write::write_kit(&args.output, &p.id, &kit.files)?;
         text.push_str(&format!(
             "built {} → {} ({} files)\n",
             p.id,
             display_path(&target),
-            files.len()
+            kit.files.len()
         ));
-        built.push(serde_json::json!({"project": p.id, "dir": display_path(&target), "files": files.len()}));
+        for note in &kit.notes {
+            text.push_str(&format!("  note: {note}\n"));
+        }
+        built.push(serde_json::json!({"project": p.id, "dir": display_path(&target), "files": kit.files.len(), "notes": kit.notes}));
     }
     if let Some(index) = index {
-        kit::write::write_index(&args.output, &index)?;
+        kit::write::write_index(&args.output, index)?;
         text.push_str(&format!(
             "wrote {}\n",
             display_path(&args.output.join("index.html"))
         ));
     }
-    if args.verify {
-        let dirs: Vec<std::path::PathBuf> =
-            kits.iter().map(|(p, _)| args.output.join(&p.id)).collect();
-        let verified = super::verify::run(&dirs)?;
-        text.push_str(&verified.text);
+    if !args.verify {
         return Ok(Outcome {
             text,
-            json: serde_json::json!({"built": built, "verify": verified.json}),
-            failed: verified.failed,
+            json: serde_json::json!({"built": built}),
             ..Outcome::default()
         });
     }
+    let dirs: Vec<std::path::PathBuf> = kits.iter().map(|(p, _)| args.output.join(&p.id)).collect();
+    let verified = super::verify::run(&dirs)?;
+    text.push_str(&verified.text);
     Ok(Outcome {
         text,
-        json: serde_json::json!({"built": built}),
+        json: serde_json::json!({"built": built, "verify": verified.json}),
+        failed: verified.failed,
         ..Outcome::default()
     })
-}
-
-fn check_unique_ids(projects: &[Project]) -> Result<()> {
-    for (i, p) in projects.iter().enumerate() {
-        if let Some(other) = projects[..i].iter().find(|o| o.id == p.id) {
-            return Err(Error::Usage(format!(
-                "{} and {} both have the id `{}`; each kit needs its own folder",
-                display_path(&other.source),
-                display_path(&p.source),
-                p.id
-            )));
-        }
-    }
-    Ok(())
 }

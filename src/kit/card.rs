@@ -4,8 +4,8 @@
 //! theme's fonts only (never the system's).
 
 use super::KitFile;
-use super::pdf::layout::{self, Measure, Span};
 use crate::error::{Error, Result};
+use crate::layout::text::{self, Measure, Span};
 use crate::project::Project;
 use crate::qr::Matrix;
 use serde_json::{Value, json};
@@ -20,7 +20,8 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     let hex = |(r, g, b): (u8, u8, u8)| format!("#{r:02x}{g:02x}{b:02x}");
     let regular = &theme.files[crate::theme::FONT_REGULAR].bytes;
     let bold = &theme.files[crate::theme::FONT_BOLD].bytes;
-    let unreadable = || Error::Usage("the theme font cannot be read".into());
+    let unreadable =
+        || Error::Internal("the theme font passed validation but cannot be loaded".into());
     let m = Measure::new(regular, bold).ok_or_else(unreadable)?;
 
     let mut fontdb = resvg::usvg::fontdb::Database::new();
@@ -43,7 +44,7 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
                          bold: bool,
                          color: (u8, u8, u8),
                          centre: bool| {
-        for line in layout::wrap(&Span::plain(text), &m, inner, size, bold) {
+        for line in text::wrap(&Span::plain(text), &m, inner, size, bold) {
             let text: String = line
                 .iter()
                 .map(|p| p.text.as_str())
@@ -109,10 +110,11 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     let context = json!({
         "width": WIDTH, "height": height, "accent": hex(p.accent), "font_family": family,
         "texts": texts, "codes": codes, "lang": lang, "t": t,
+        "draft": project.draft, "draft_color": hex(crate::layout::DRAFT_RED),
     });
     let svg = super::page::render_template(project, "card.svg", &context)?;
     let png = rasterise(&svg, fontdb)
-        .map_err(|e| Error::Usage(format!("card.{lang}.png cannot be drawn: {e}")))?;
+        .map_err(|e| Error::Internal(format!("card.{lang}.png cannot be drawn: {e}")))?;
     let codes = vec!["app-store", "google-play", "activation"];
     Ok(KitFile::new(format!("card.{lang}.png"), png, codes))
 }

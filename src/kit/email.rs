@@ -31,11 +31,12 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     let instructions = &project.instructions[lang];
     let context = json!({
         "lang": lang,
-        "project": {"id": project.id, "name": crate::kit::visible(&project.name)},
+        "project": {"id": project.id, "name": crate::text::visible(&project.name)},
         "t": t,
         "codes": codes,
         "contact": project.contact,
         "accent": format!("#{r:02x}{g:02x}{b:02x}"),
+        "draft": project.draft,
     });
     let mut text_context = context.clone();
     text_context["instructions"] =
@@ -85,10 +86,7 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
         .date(mail_builder::headers::date::Date::new(
             date * 86_400 + 9 * 3600,
         ))
-        .subject(crate::kit::visible(&format!(
-            "{} – {}",
-            t["page_title"], project.name
-        )))
+        .subject(crate::text::visible(&subject(project, lang)))
         .body(body);
     if let Some((name, address)) = &project.email_from {
         message = match name {
@@ -104,10 +102,21 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     }
     let bytes = message
         .write_to_vec()
-        .map_err(|e| Error::Usage(format!("the email draft cannot be written: {e}")))?;
+        .map_err(|e| Error::Internal(format!("the email draft cannot be written: {e}")))?;
     Ok(KitFile::new(
         format!("email.{lang}.eml"),
         bytes,
         project.codes.names(),
     ))
+}
+
+/// The subject: title and project; a draft says so first.
+fn subject(project: &Project, lang: &str) -> String {
+    let t = project.strings(lang);
+    let subject = format!("{} – {}", t["page_title"], project.name);
+    if project.draft {
+        format!("[{}] {subject}", t["draft_short"])
+    } else {
+        subject
+    }
 }

@@ -36,15 +36,6 @@ impl KitFile {
     }
 }
 
-/// Text as it may be printed or drawn: control characters (NUL included) and bidi overrides
-/// are dropped, so a hostile name can neither hide nor reorder text on a flyer or an image.
-/// (HTML shows them as U+FFFD instead; see [`crate::html::escape`].)
-pub fn visible(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() && !crate::diag::is_bidi_control(*c))
-        .collect()
-}
-
 /// Which part of a kit to build.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -103,8 +94,16 @@ fn pick(
         .collect())
 }
 
+/// A kit in memory: its files (manifest last) and what the build report should say about
+/// them.
+#[derive(Debug, Default)]
+pub struct Kit {
+    pub files: Vec<KitFile>,
+    pub notes: Vec<String>,
+}
+
 /// Renders a project's kit into memory, manifest last.
-pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Result<Vec<KitFile>> {
+pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Result<Kit> {
     let wants = |kind: &str| outputs.iter().any(|o| o == kind);
     // Each language renders on its own thread while this one draws the shared files; the
     // files are sorted afterwards, so the kit is the same whatever order they finish in.
@@ -114,23 +113,50 @@ pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Res
             .map(|lang| scope.spawn(move || language_files(project, outputs, lang)))
             .collect();
         let shared = shared_files(project, languages, wants("qr"), wants("html"));
-        let per_language: Vec<Result<Vec<KitFile>>> = workers
+        let per_language: Vec<Result<Kit>> = workers
             .into_iter()
             .map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| Err(Error::Usage("a renderer stopped unexpectedly".into())))
+                w.join().unwrap_or_else(|_| {
+                    Err(Error::Internal("a renderer stopped unexpectedly".into()))
+                })
             })
             .collect();
         (shared, per_language)
     });
-    let mut files = shared?;
-    for result in per_language {
-        files.extend(result?);
+    // Every language's problems are reported, not only the first one's.
+    let mut kit = Kit::default();
+    let mut problems = Vec::new();
+    let shared = shared.map(|files| Kit {
+        files,
+        notes: Vec::new(),
+    });
+    for result in std::iter::once(shared).chain(per_language) {
+        match result {
+            Ok(part) => {
+                kit.files.extend(part.files);
+                kit.notes.extend(part.notes);
+            }
+            Err(Error::Invalid(found)) => problems.extend(found),
+            Err(e) => return Err(e),
+        }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = manifest::render(project, &files);
-    files.push(manifest);
-    Ok(files)
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    kit.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = manifest::render(project, &kit.files);
+    kit.files.push(manifest);
+    Ok(kit)
+}
+
+/// What rendering the whole kit would refuse: `check` runs this after validation, so it
+/// reports every problem `build` would — the same code, from the same place.
+pub fn judge(project: &Project) -> Result<Vec<crate::diag::Diagnostic>> {
+    match build(project, &project.kit.outputs, &project.languages) {
+        Ok(_) => Ok(Vec::new()),
+        Err(Error::Invalid(found)) => Ok(found),
+        Err(e) => Err(e),
+    }
 }
 
 /// The files every language shares: the codes alone and the pages (which link each other).
@@ -161,43 +187,70 @@ fn shared_files(
     Ok(files)
 }
 
-/// The files of one language.
-fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<Vec<KitFile>> {
+/// The files of one language. Every output is tried, so every problem is reported.
+fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<Kit> {
     let wants = |kind: &str| outputs.iter().any(|o| o == kind);
-    let mut files = Vec::new();
-    if wants("pdf") {
-        let fonts = pdf::Fonts::of(project)?;
-        for paper in &project.kit.paper {
-            let bytes = pdf::flyer::render(project, &fonts, paper, lang)?;
-            files.push(KitFile::new(
-                format!("flyer-{paper}.{lang}.pdf"),
-                bytes,
-                project.codes.names(),
-            ));
+    let mut kit = Kit::default();
+    let mut problems = Vec::new();
+    let mut keep = |result: Result<Vec<KitFile>>, kit: &mut Kit| match result {
+        Ok(files) => {
+            kit.files.extend(files);
+            Ok(())
         }
-        let bytes = pdf::cards::render(project, &fonts, lang)?;
-        files.push(KitFile::new(
-            format!("cards-a4.{lang}.pdf"),
-            bytes,
-            vec![crate::project::model::CODE_NAMES[2]],
-        ));
+        Err(Error::Invalid(found)) => {
+            problems.extend(found);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    if wants("pdf") {
+        let print = print_files(project, lang).map(|(files, notes)| {
+            kit.notes.extend(notes);
+            files
+        });
+        keep(print, &mut kit)?;
     }
     if wants("md") {
         let markdown = &project.instructions[lang];
-        files.push(KitFile::new(
+        let file = KitFile::new(
             format!("instructions.{lang}.md"),
             markdown.as_bytes(),
             vec![],
-        ));
+        );
+        keep(Ok(vec![file]), &mut kit)?;
     }
     if wants("card") {
-        files.push(card::render(project, lang)?);
+        keep(card::render(project, lang).map(|f| vec![f]), &mut kit)?;
     }
     if wants("email") {
-        files.push(email::render(project, lang)?);
+        keep(email::render(project, lang).map(|f| vec![f]), &mut kit)?;
     }
     if wants("message") {
-        files.push(text::message(project, lang)?);
+        keep(text::message(project, lang).map(|f| vec![f]), &mut kit)?;
     }
-    Ok(files)
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    Ok(kit)
+}
+
+/// The PDFs of one language and the notes on them.
+fn print_files(project: &Project, lang: &str) -> Result<(Vec<KitFile>, Vec<String>)> {
+    let print = print_kit(project, lang)?;
+    let fonts = pdf::Fonts::of(project)?;
+    let mut files = Vec::new();
+    for document in &print.documents {
+        let codes = document.codes.iter().map(|c| c.as_str()).collect();
+        let bytes = pdf::write(project, &fonts, document)?;
+        files.push(KitFile::new(document.file.clone(), bytes, codes));
+    }
+    Ok((files, print.notes))
+}
+
+/// The laid-out print kit of one language; what does not fit is an input error.
+pub fn print_kit(project: &Project, lang: &str) -> Result<crate::layout::PrintKit> {
+    let m = crate::layout::measure(project).ok_or_else(|| {
+        Error::Internal("the theme font passed validation but cannot be measured".into())
+    })?;
+    crate::layout::print_kit(project, &m, lang).map_err(|d| Error::Invalid(vec![*d]))
 }

@@ -59,6 +59,7 @@ fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Resu
         "codes": codes,
         "instructions": crate::instructions::to_html(&project.instructions[lang]),
         "contact": project.contact,
+        "draft": project.draft,
     });
     render_template(project, "page.html", &context)
 }

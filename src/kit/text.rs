@@ -18,25 +18,59 @@ pub fn message(project: &Project, lang: &str) -> Result<KitFile> {
         .collect();
     let context = json!({
         "lang": lang,
-        "project": {"id": project.id, "name": crate::kit::visible(&project.name)},
+        "project": {"id": project.id, "name": crate::text::visible(&project.name)},
         "t": project.strings(lang),
         "codes": codes,
         "contact": project.contact,
     });
-    let text = super::page::render_template(project, "message.txt", &context)?;
+    let mut text = super::page::render_template(project, "message.txt", &context)?;
+    if project.draft {
+        text = format!("{}\n\n{text}", project.strings(lang)["draft"]);
+    }
     let chars = text.chars().count();
     if chars > MESSAGE_MAX_CHARS {
-        let file = &project.theme.files["templates/message.txt"];
-        return Err(Error::Invalid(vec![
-            Diagnostic::error(
-                "E008",
-                format!(
-                    "the {lang} chat message is {chars} characters, more than {MESSAGE_MAX_CHARS}"
-                ),
-            )
-            .in_file(&file.origin)
-            .help("shorten the message strings or the project name; links count too"),
-        ]));
+        return Err(Error::Invalid(vec![too_long(project, lang, chars)]));
     }
     Ok(KitFile::new(format!("message.{lang}.txt"), text, vec![]))
+}
+
+/// E008 for a message over the limit, at its cause: the project name or the registration
+/// link when leaving it out would make the message fit, else the template.
+fn too_long(project: &Project, lang: &str, chars: usize) -> Diagnostic {
+    let fits_without = |text: &str| chars - text.chars().count().min(chars) <= MESSAGE_MAX_CHARS;
+    let url = project.registration_url.as_deref().unwrap_or_default();
+    let (at, help) = if fits_without(&project.name) {
+        (
+            project.places.name.clone(),
+            "shorten the project name; it is in every chat message",
+        )
+    } else if let (true, Some(place)) = (fits_without(url), &project.places.registration_url) {
+        (
+            place.clone(),
+            "use a shorter address for the registration page (a short link the intranet redirects)",
+        )
+    } else {
+        let file = &project.theme.files["templates/message.txt"];
+        let first = String::from_utf8_lossy(&file.bytes)
+            .lines()
+            .next()
+            .map(str::to_string);
+        let at = crate::diag::Location {
+            file: file.origin.clone(),
+            line: 1,
+            column: 1,
+            width: first.as_ref().map_or(1, |l| l.chars().count()),
+            source_line: first,
+        };
+        (
+            at,
+            "shorten the template or the message_* strings; links count too",
+        )
+    };
+    Diagnostic::error(
+        "E008",
+        format!("the {lang} chat message is {chars} characters, more than {MESSAGE_MAX_CHARS}"),
+    )
+    .at(at)
+    .help(help)
 }

@@ -76,16 +76,35 @@ impl Span {
     }
 }
 
+/// What a block of the instructions is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
-    Heading(Vec<Span>),
-    Paragraph(Vec<Span>),
+pub enum Kind {
+    Heading,
+    Paragraph,
     /// A list item: its marker ("1.", "•") and nesting depth from 0.
     Item {
         marker: String,
         depth: usize,
-        spans: Vec<Span>,
     },
+}
+
+/// A block of the instructions: its kind, its styled text, and the line of the Markdown it
+/// starts on (for diagnostics that point at text which does not fit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: Kind,
+    pub spans: Vec<Span>,
+    pub line: usize,
+}
+
+impl Block {
+    pub fn new(kind: Kind, spans: Vec<Span>) -> Self {
+        Block {
+            kind,
+            spans,
+            line: 1,
+        }
+    }
 }
 
 /// Markdown → blocks. Raw HTML is kept as text; links keep only safe targets.
@@ -95,29 +114,46 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     let mut style = Style::default();
     let (mut bold, mut italic) = (0, 0);
     let mut lists: Vec<Option<u64>> = Vec::new();
-    for event in crate::instructions::parser(markdown) {
+    let starts = line_starts(markdown);
+    for (event, range) in crate::instructions::parser(markdown).into_offset_iter() {
+        let line = starts.partition_point(|&s| s <= range.start).max(1);
+        let in_item = matches!(
+            current,
+            Some(Block {
+                kind: Kind::Item { .. },
+                ..
+            })
+        );
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 flush(&mut out, &mut current);
-                current = Some(Block::Heading(Vec::new()));
+                current = Some(Block {
+                    kind: Kind::Heading,
+                    spans: Vec::new(),
+                    line,
+                });
             }
             Event::Start(Tag::Paragraph)
             | Event::Start(Tag::HtmlBlock)
             | Event::Start(Tag::CodeBlock(_))
-                if !matches!(current, Some(Block::Item { ref spans, .. }) if spans.is_empty()) =>
+                if !(in_item && current.as_ref().is_some_and(|b| b.spans.is_empty())) =>
             {
-                if matches!(current, Some(Block::Item { .. })) {
+                if in_item {
                     push_text(&mut current, " ", &style);
                 } else {
                     flush(&mut out, &mut current);
-                    current = Some(Block::Paragraph(Vec::new()));
+                    current = Some(Block {
+                        kind: Kind::Paragraph,
+                        spans: Vec::new(),
+                        line,
+                    });
                 }
             }
             Event::End(TagEnd::Heading(_))
             | Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::HtmlBlock)
             | Event::End(TagEnd::CodeBlock)
-                if !matches!(current, Some(Block::Item { .. })) =>
+                if !in_item =>
             {
                 flush(&mut out, &mut current);
             }
@@ -142,10 +178,10 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                     }
                     _ => "•".to_string(),
                 };
-                current = Some(Block::Item {
-                    marker,
-                    depth,
+                current = Some(Block {
+                    kind: Kind::Item { marker, depth },
                     spans: Vec::new(),
+                    line,
                 });
             }
             Event::End(TagEnd::Item) => flush(&mut out, &mut current),
@@ -162,7 +198,11 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
                 style.bold = bold > 0;
                 style.italic = italic > 0;
                 if current.is_none() {
-                    current = Some(Block::Paragraph(Vec::new()));
+                    current = Some(Block {
+                        kind: Kind::Paragraph,
+                        spans: Vec::new(),
+                        line,
+                    });
                 }
                 push_text(&mut current, &t, &style);
             }
@@ -174,16 +214,18 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     out
 }
 
+/// Byte offsets where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
 fn push_text(block: &mut Option<Block>, text: &str, style: &Style) {
-    let spans = match block {
-        Some(Block::Heading(s))
-        | Some(Block::Paragraph(s))
-        | Some(Block::Item { spans: s, .. }) => s,
-        None => return,
-    };
-    match spans.last_mut() {
+    let Some(block) = block else { return };
+    match block.spans.last_mut() {
         Some(last) if last.style == *style => last.text.push_str(text),
-        _ => spans.push(Span {
+        _ => block.spans.push(Span {
             text: text.to_string(),
             style: style.clone(),
         }),
@@ -191,15 +233,10 @@ fn push_text(block: &mut Option<Block>, text: &str, style: &Style) {
 }
 
 fn flush(out: &mut Vec<Block>, current: &mut Option<Block>) {
-    if let Some(block) = current.take() {
-        let empty = match &block {
-            Block::Heading(s) | Block::Paragraph(s) | Block::Item { spans: s, .. } => {
-                s.iter().all(|s| s.text.trim().is_empty())
-            }
-        };
-        if !empty {
-            out.push(block);
-        }
+    if let Some(block) = current.take()
+        && !block.spans.iter().all(|s| s.text.trim().is_empty())
+    {
+        out.push(block);
     }
 }
 
@@ -221,7 +258,7 @@ pub fn wrap(spans: &[Span], m: &Measure, width: f32, size: f32, all_bold: bool) 
     for span in spans {
         let bold = all_bold || span.style.bold;
         let space = m.width(" ", bold, size);
-        let text = crate::kit::visible(&span.text.replace(['\n', '\t', '\r'], " "));
+        let text = crate::text::visible(&span.text.replace(['\n', '\t', '\r'], " "));
         for (i, word) in text.split(char::is_whitespace).enumerate() {
             if i > 0 {
                 space_pending = true;
@@ -318,24 +355,38 @@ pub struct Line {
     pub height: f32,
     /// The list marker, drawn left of the first line of an item.
     pub marker: Option<(f32, String)>,
+    /// The line of the Markdown its block starts on.
+    pub source_line: usize,
+}
+
+impl Line {
+    /// A line of pieces at `size`, without spacing or marker (printed links).
+    pub fn plain(pieces: Vec<Piece>, size: f32) -> Line {
+        Line {
+            indent: 0.0,
+            pieces,
+            size,
+            bold: false,
+            heading: false,
+            space_before: 0.0,
+            height: size * 1.2,
+            marker: None,
+            source_line: 1,
+        }
+    }
 }
 
 /// Lays out blocks into lines for a column of `width` at body size `size`.
 pub fn lines(blocks: &[Block], m: &Measure, width: f32, size: f32, heading_size: f32) -> Vec<Line> {
     let mut out = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
-        let (spans, indent, marker, bold, block_size, heading) = match block {
-            Block::Heading(s) => (s, 0.0, None, true, heading_size.min(size * 1.25), true),
-            Block::Paragraph(s) => (s, 0.0, None, false, size, false),
-            Block::Item {
-                marker,
-                depth,
-                spans,
-            } => {
+        let (indent, marker, bold, block_size, heading) = match &block.kind {
+            Kind::Heading => (0.0, None, true, heading_size.min(size * 1.25), true),
+            Kind::Paragraph => (0.0, None, false, size, false),
+            Kind::Item { marker, depth } => {
                 let step = size * 1.6;
                 let indent = step * (*depth as f32 + 1.0);
                 (
-                    spans,
                     indent,
                     Some((indent - step, marker.clone())),
                     false,
@@ -344,17 +395,17 @@ pub fn lines(blocks: &[Block], m: &Measure, width: f32, size: f32, heading_size:
                 )
             }
         };
+        let is_item = |b: &Block| matches!(b.kind, Kind::Item { .. });
         let space_before = if i == 0 {
             0.0
         } else if heading {
             block_size * 0.8
-        } else if matches!(block, Block::Item { .. }) && matches!(blocks[i - 1], Block::Item { .. })
-        {
+        } else if is_item(block) && is_item(&blocks[i - 1]) {
             size * 0.15
         } else {
             size * 0.5
         };
-        for (n, pieces) in wrap(spans, m, width - indent, block_size, bold)
+        for (n, pieces) in wrap(&block.spans, m, width - indent, block_size, bold)
             .into_iter()
             .enumerate()
         {
@@ -367,6 +418,7 @@ pub fn lines(blocks: &[Block], m: &Measure, width: f32, size: f32, heading_size:
                 space_before: if n == 0 { space_before } else { 0.0 },
                 height: block_size * 1.3,
                 marker: if n == 0 { marker.clone() } else { None },
+                source_line: block.line,
             });
         }
     }
@@ -378,9 +430,14 @@ pub fn height(lines: &[Line]) -> f32 {
     lines.iter().map(|l| l.space_before + l.height).sum()
 }
 
-/// Splits lines into `columns` columns of at most `max_height`; `None` when they do not fit.
-/// A column never starts with spacing, and a heading is not left alone at a column's end.
-pub fn into_columns(lines: &[Line], columns: usize, max_height: f32) -> Option<Vec<Vec<Line>>> {
+/// Splits lines into `columns` columns of at most `max_height`; when they do not fit, the
+/// index of the first line left over. A column never starts with spacing, and a heading is
+/// not left alone at a column's end.
+pub fn into_columns(
+    lines: &[Line],
+    columns: usize,
+    max_height: f32,
+) -> Result<Vec<Vec<Line>>, usize> {
     let mut out: Vec<Vec<Line>> = vec![Vec::new()];
     let mut used = 0.0;
     for (i, line) in lines.iter().enumerate() {
@@ -395,7 +452,7 @@ pub fn into_columns(lines: &[Line], columns: usize, max_height: f32) -> Option<V
             };
         if used + need > max_height && !out.last().is_some_and(Vec::is_empty) {
             if out.len() == columns {
-                return None;
+                return Err(i);
             }
             out.push(Vec::new());
             used = 0.0;
@@ -405,13 +462,13 @@ pub fn into_columns(lines: &[Line], columns: usize, max_height: f32) -> Option<V
         }
         used += line.space_before + line.height;
         if used > max_height {
-            return None;
+            return Err(i);
         }
         if let Some(column) = out.last_mut() {
             column.push(line);
         }
     }
-    Some(out)
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -419,8 +476,8 @@ mod tests {
     use super::*;
 
     fn measure() -> Measure<'static> {
-        let regular = include_bytes!("../../../themes/default/fonts/NotoSans-Regular.ttf");
-        let bold = include_bytes!("../../../themes/default/fonts/NotoSans-Bold.ttf");
+        let regular = include_bytes!("../../themes/default/fonts/NotoSans-Regular.ttf");
+        let bold = include_bytes!("../../themes/default/fonts/NotoSans-Bold.ttf");
         Measure::new(regular, bold).unwrap()
     }
 
@@ -429,10 +486,10 @@ mod tests {
         let b = blocks(
             "## Setup\n\nText with **bold** and [a link](https://x.example).\n\n1. One\n2. Two\n   - nested\n",
         );
-        assert_eq!(b[0], Block::Heading(Span::plain("Setup")));
-        let Block::Paragraph(spans) = &b[1] else {
-            panic!("{b:?}")
-        };
+        assert_eq!(b[0], Block::new(Kind::Heading, Span::plain("Setup")));
+        assert_eq!(b[1].kind, Kind::Paragraph);
+        assert_eq!((b[1].line, b[2].line, b[4].line), (3, 5, 7));
+        let spans = &b[1].spans;
         assert_eq!(
             spans[1],
             Span {
@@ -444,9 +501,9 @@ mod tests {
             }
         );
         assert_eq!(spans[3].style.link.as_deref(), Some("https://x.example"));
-        assert!(matches!(&b[2], Block::Item { marker, depth: 0, .. } if marker == "1."));
-        assert!(matches!(&b[3], Block::Item { marker, depth: 0, .. } if marker == "2."));
-        assert!(matches!(&b[4], Block::Item { marker, depth: 1, .. } if marker == "•"));
+        assert!(matches!(&b[2].kind, Kind::Item { marker, depth: 0 } if marker == "1."));
+        assert!(matches!(&b[3].kind, Kind::Item { marker, depth: 0 } if marker == "2."));
+        assert!(matches!(&b[4].kind, Kind::Item { marker, depth: 1 } if marker == "•"));
     }
 
     #[test]
@@ -484,7 +541,11 @@ mod tests {
         let b = blocks(&"A paragraph of several words that wraps.\n\n".repeat(20));
         let l = lines(&b, &m, 100.0, 10.0, 12.0);
         let total = height(&l);
-        assert!(into_columns(&l, 2, total / 2.0 + 30.0).is_some());
-        assert!(into_columns(&l, 2, total / 3.0).is_none());
+        assert!(into_columns(&l, 2, total / 2.0 + 30.0).is_ok());
+        let left = into_columns(&l, 2, total / 3.0).unwrap_err();
+        assert!(left > 0 && left < l.len(), "{left}");
+        // Paragraph k starts on line 2k + 1 of the Markdown.
+        let line = l[left].source_line;
+        assert!(line > 1 && line % 2 == 1 && line < 40, "{line}");
     }
 }

@@ -16,6 +16,9 @@ pub const FILE_NAME: &str = "project.toml";
 /// What a kit can contain; `[kit] outputs` and `build --only` pick from these.
 pub const OUTPUTS: [&str; 7] = ["html", "pdf", "md", "qr", "email", "card", "message"];
 pub const PAPERS: [&str; 2] = ["a4", "letter"];
+/// `[kit] qr_size_mm`: its default and the documented range; every value in it builds.
+pub const DEFAULT_QR_SIZE_MM: u32 = 30;
+pub const QR_SIZE_MM: std::ops::RangeInclusive<u32> = 20..=60;
 const SECTIONS: [&str; 9] = [
     "project",
     "activation",
@@ -652,13 +655,18 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(size) = &kit.qr_size_mm
-        && !(20..=150).contains(size.get_ref())
+        && !QR_SIZE_MM.contains(size.get_ref())
     {
         error(
             "E001",
             size.span(),
-            format!("a code of {} mm is outside 20 to 150 mm", size.get_ref()),
-            "codes smaller than 20 mm do not scan reliably from a printout",
+            format!(
+                "a code of {} mm is outside {} to {} mm",
+                size.get_ref(),
+                QR_SIZE_MM.start(),
+                QR_SIZE_MM.end()
+            ),
+            "codes smaller than 20 mm do not scan reliably from a printout, and larger than 60 mm do not fit the flyer",
         );
     }
     if let Some(date) = &kit.date {

@@ -3,11 +3,14 @@
 pub mod config;
 pub mod model;
 pub mod paths;
+pub mod stand_in;
+pub mod translation;
 pub mod validate;
 
 pub use config::Config;
 pub use model::Project;
 
+use crate::diag::{Diagnostic, Location, display_path};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -62,4 +65,30 @@ fn is_hidden_or_output(path: &Path, root: &Path) -> bool {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('.') || n == "target" || n == "dist")
+}
+
+/// E001 for each project whose id an earlier one has: both would write the same kit folder.
+pub fn unique_ids<'a>(ids: impl Iterator<Item = (&'a str, &'a Location)>) -> Vec<Diagnostic> {
+    let mut first: std::collections::HashMap<&str, &Location> = Default::default();
+    let mut found = Vec::new();
+    for (id, at) in ids {
+        match first.get(id) {
+            Some(earlier) if earlier.file == at.file => {}
+            Some(earlier) => found.push(
+                Diagnostic::error(
+                    "E001",
+                    format!(
+                        "the project id `{id}` is used by {} too",
+                        display_path(&earlier.file)
+                    ),
+                )
+                .at(at.clone())
+                .help("each kit needs its own folder: give one of the projects another id"),
+            ),
+            None => {
+                first.insert(id, at);
+            }
+        }
+    }
+    found
 }

@@ -1,12 +1,71 @@
 //! The validated project: plain data every renderer can trust.
 
+use crate::diag::Location;
 use crate::qr::{Ec, Matrix};
 use crate::theme::Theme;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// The four codes of a kit, by their names in `qr/` and `manifest.json`.
-pub const CODE_NAMES: [&str; 4] = ["app-store", "google-play", "activation", "registration"];
+/// The four codes of a kit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CodeName {
+    AppStore,
+    GooglePlay,
+    Activation,
+    Registration,
+}
+
+impl CodeName {
+    /// The name in `qr/` and `manifest.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeName::AppStore => "app-store",
+            CodeName::GooglePlay => "google-play",
+            CodeName::Activation => "activation",
+            CodeName::Registration => "registration",
+        }
+    }
+
+    /// The key of its caption among the theme strings.
+    pub fn caption_key(self) -> &'static str {
+        match self {
+            CodeName::AppStore => "app_store",
+            CodeName::GooglePlay => "google_play",
+            CodeName::Activation => "activation_caption",
+            CodeName::Registration => "registration_caption",
+        }
+    }
+}
+
+/// Flyer paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+impl Paper {
+    pub const ALL: [Paper; 2] = [Paper::A4, Paper::Letter];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "letter",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Paper> {
+        Paper::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (595.276, 841.89),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct Codes {
@@ -20,19 +79,37 @@ pub struct Codes {
 impl Codes {
     /// (name, code) of every code the kit carries, in a fixed order.
     pub fn all(&self) -> Vec<(&'static str, &Matrix)> {
+        self.each()
+            .into_iter()
+            .map(|(name, code)| (name.as_str(), code))
+            .collect()
+    }
+
+    /// Every code the kit carries with its name, in a fixed order.
+    pub fn each(&self) -> Vec<(CodeName, &Matrix)> {
         let mut all = vec![
-            (CODE_NAMES[0], &self.app_store),
-            (CODE_NAMES[1], &self.google_play),
-            (CODE_NAMES[2], &self.activation),
+            (CodeName::AppStore, &self.app_store),
+            (CodeName::GooglePlay, &self.google_play),
+            (CodeName::Activation, &self.activation),
         ];
         if let Some(r) = &self.registration {
-            all.push((CODE_NAMES[3], r));
+            all.push((CodeName::Registration, r));
         }
         all
     }
 
     pub fn names(&self) -> Vec<&'static str> {
         self.all().into_iter().map(|(n, _)| n).collect()
+    }
+
+    /// The code of a name; the registration code falls back to none.
+    pub fn get(&self, name: CodeName) -> Option<&Matrix> {
+        match name {
+            CodeName::AppStore => Some(&self.app_store),
+            CodeName::GooglePlay => Some(&self.google_play),
+            CodeName::Activation => Some(&self.activation),
+            CodeName::Registration => self.registration.as_ref(),
+        }
     }
 }
 
@@ -47,7 +124,7 @@ pub struct Contact {
 #[derive(Debug, Clone)]
 pub struct KitSettings {
     pub outputs: Vec<String>,
-    pub paper: Vec<String>,
+    pub paper: Vec<Paper>,
     pub ec: Ec,
     pub qr_size_mm: u32,
     /// `kit.date`, the only date that may appear in outputs.
@@ -73,8 +150,25 @@ pub struct Project {
     pub theme: Theme,
     /// language → instructions Markdown with the variables filled in
     pub instructions: BTreeMap<String, String>,
-    /// language → the instructions file it came from (for diagnostics of renderers)
+    /// language → the instructions file it came from (for diagnostics of the layout)
     pub instruction_files: BTreeMap<String, PathBuf>,
+    /// Where keys of `project.toml` were set, for diagnostics of the layout.
+    pub places: Places,
+    /// Stand-ins written by `init` remain (W010): every output says DRAFT.
+    pub draft: bool,
+}
+
+/// Where the values that decide whether the kit fits were set.
+#[derive(Debug, Clone)]
+pub struct Places {
+    pub id: Location,
+    pub name: Location,
+    /// `[kit] qr_size_mm`, or the file when the default applies.
+    pub qr_size_mm: Location,
+    /// `[registration] url`, when set.
+    pub registration_url: Option<Location>,
+    /// Each language's entry in `[project] languages`.
+    pub languages: BTreeMap<String, Location>,
 }
 
 impl Project {

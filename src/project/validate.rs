@@ -2,7 +2,7 @@
 //! After it nothing re-reads a file or re-checks a value.
 
 use super::config::{self, Config};
-use super::model::{Codes, Contact, KitSettings, Project};
+use super::model::{Codes, Contact, KitSettings, Paper, Places, Project};
 use super::paths::{self, PathProblem};
 use crate::diag::{Diagnostic, Source};
 use crate::error::{Error, Result};
@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use toml::Spanned;
 
-/// Loads and validates a project for `build` and `check`.
-pub fn load(project: &std::path::Path) -> Result<Project> {
+/// Loads and validates a project for `build`: the model and its warnings.
+pub fn load(project: &std::path::Path) -> Result<(Project, Vec<Diagnostic>)> {
     let config = config::load(project)?;
     let mut diags = Vec::new();
     let project = validate(&config, &mut diags);
     crate::diag::sort(&mut diags);
     match project {
-        Some(project) if !diags.iter().any(Diagnostic::is_error) => Ok(project),
+        Some(project) if !diags.iter().any(Diagnostic::is_error) => Ok((project, diags)),
         _ => Err(Error::Invalid(diags)),
     }
 }
@@ -32,46 +32,10 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         .as_ref()
         .and_then(|e| Ec::parse(e.get_ref()))
         .unwrap_or(Ec::M);
-
-    let app_store = store_code(
-        config,
-        &src,
-        "app_store",
-        &config.apps.app_store,
-        &config.apps.app_store_qr,
-        ec,
-        diags,
-    );
-    let google_play = store_code(
-        config,
-        &src,
-        "google_play",
-        &config.apps.google_play,
-        &config.apps.google_play_qr,
-        ec,
-        diags,
-    );
-    let activation = match (&config.activation.qr, &config.activation.payload) {
-        (Some(image), _) => image_payload(config, &src, "activation QR image", image, diags)
-            .and_then(|payload| encode(&payload, ec, &src, image, diags)),
-        (None, Some(payload)) => encode(payload.get_ref(), ec, &src, payload, diags),
-        (None, None) => None,
-    };
-    let registration = match &config.registration.url {
-        Some(url) => encode(url.get_ref(), ec, &src, url, diags).map(Some),
-        None => Some(None),
-    };
-
+    let codes = codes(config, &src, ec, diags);
     if let Some(ledger) = &config.ids.ledger {
         resolve(config, &src, "ledger", ledger, diags);
     }
-    let theme_dir = match &config.project.theme {
-        Some(theme) if theme.get_ref() != crate::theme::DEFAULT_NAME => {
-            resolve(config, &src, "theme folder", theme, diags).map(Some)
-        }
-        _ => Some(None),
-    };
-
     let languages: Vec<String> = config
         .project
         .languages
@@ -79,71 +43,45 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         .iter()
         .map(|l| l.get_ref().clone())
         .collect();
-    let language_at = |lang: &str| {
-        let entry = config
-            .project
-            .languages
-            .get_ref()
-            .iter()
-            .find(|l| l.get_ref() == lang);
-        src.locate(entry.map_or(config.project.languages.span(), |l| l.span()))
-    };
-    let theme = match theme_dir {
-        Some(dir) => {
-            crate::theme::load(dir.as_deref(), &config.dir, &languages, &language_at, diags)
-        }
-        None => None,
-    };
-
+    let theme = theme(config, &src, &languages, diags);
     let contact = Contact {
         name: config.contact.name.as_ref().map(|s| s.get_ref().clone()),
         email: config.contact.email.as_ref().map(|s| s.get_ref().clone()),
         phone: config.contact.phone.as_ref().map(|s| s.get_ref().clone()),
     };
-    let kit = KitSettings {
-        outputs: config.outputs().iter().map(|s| s.to_string()).collect(),
-        paper: match &config.kit.paper {
-            Some(p) => p.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
-            None => vec!["a4".into()],
-        },
-        ec,
-        qr_size_mm: config.kit.qr_size_mm.as_ref().map_or(30, |s| *s.get_ref()),
-        date: config.kit.date.as_ref().map(|d| d.get_ref().to_string()),
-    };
+    let kit = kit_settings(config, ec);
     let vars = variables(config, &contact, &kit);
     let mut instructions = BTreeMap::new();
     let mut instruction_files = BTreeMap::new();
+    let mut raw = BTreeMap::new();
     for lang in &languages {
-        if let Some((path, text)) = instructions_for(config, &src, lang, &vars, diags) {
-            instructions.insert(lang.clone(), text);
-            instruction_files.insert(lang.clone(), path);
+        if let Some(read) = instructions_for(config, &src, lang, &vars, diags) {
+            instructions.insert(lang.clone(), read.filled);
+            instruction_files.insert(lang.clone(), read.path.clone());
+            raw.insert(lang.clone(), (read.path, read.text));
         }
     }
-
-    if kit.outputs.iter().any(|o| o == "pdf")
-        && let Some(theme) = &theme
-    {
-        check_glyphs(
-            config,
-            &src,
-            theme,
-            &instructions,
-            &instruction_files,
-            diags,
-        );
+    if let Some(theme) = &theme {
+        if kit.outputs.iter().any(|o| o == "pdf") {
+            check_glyphs(
+                config,
+                &src,
+                theme,
+                &instructions,
+                &instruction_files,
+                diags,
+            );
+        }
+        super::translation::check(config, &src, theme, &raw, diags);
     }
-
+    let codes = codes?;
+    let draft = super::stand_in::check(config, &src, &codes, diags);
     Some(Project {
         source: config.path.clone(),
         id: config.project.id.get_ref().clone(),
         name: config.project.name.get_ref().clone(),
         languages,
-        codes: Codes {
-            app_store: app_store?,
-            google_play: google_play?,
-            activation: activation?,
-            registration: registration?,
-        },
+        codes,
         registration_url: config
             .registration
             .url
@@ -165,7 +103,119 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         theme: theme?,
         instructions,
         instruction_files,
+        places: places(config, &src),
+        draft,
     })
+}
+
+/// The four codes, each encoded once.
+fn codes(config: &Config, src: &Source, ec: Ec, diags: &mut Vec<Diagnostic>) -> Option<Codes> {
+    let apps = &config.apps;
+    let app_store = store_code(
+        config,
+        src,
+        "app_store",
+        &apps.app_store,
+        &apps.app_store_qr,
+        ec,
+        diags,
+    );
+    let google_play = store_code(
+        config,
+        src,
+        "google_play",
+        &apps.google_play,
+        &apps.google_play_qr,
+        ec,
+        diags,
+    );
+    let activation = match (&config.activation.qr, &config.activation.payload) {
+        (Some(image), _) => image_payload(config, src, "activation QR image", image, diags)
+            .and_then(|payload| encode(&payload, ec, src, image, diags)),
+        (None, Some(payload)) => encode(payload.get_ref(), ec, src, payload, diags),
+        (None, None) => None,
+    };
+    let registration = match &config.registration.url {
+        Some(url) => encode(url.get_ref(), ec, src, url, diags).map(Some),
+        None => Some(None),
+    };
+    Some(Codes {
+        app_store: app_store?,
+        google_play: google_play?,
+        activation: activation?,
+        registration: registration?,
+    })
+}
+
+/// The theme the project names, with the strings of its languages.
+fn theme(
+    config: &Config,
+    src: &Source,
+    languages: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<crate::theme::Theme> {
+    let dir = match &config.project.theme {
+        Some(theme) if theme.get_ref() != crate::theme::DEFAULT_NAME => {
+            Some(resolve(config, src, "theme folder", theme, diags)?)
+        }
+        _ => None,
+    };
+    let language_at = |lang: &str| language_place(config, src, lang);
+    crate::theme::load(dir.as_deref(), &config.dir, languages, &language_at, diags)
+}
+
+/// Where a language is named in `[project] languages`.
+pub fn language_place(config: &Config, src: &Source, lang: &str) -> crate::diag::Location {
+    let languages = &config.project.languages;
+    let entry = languages.get_ref().iter().find(|l| l.get_ref() == lang);
+    src.locate(entry.map_or(languages.span(), |l| l.span()))
+}
+
+fn kit_settings(config: &Config, ec: Ec) -> KitSettings {
+    KitSettings {
+        outputs: config.outputs().iter().map(|s| s.to_string()).collect(),
+        paper: match &config.kit.paper {
+            Some(p) => p
+                .get_ref()
+                .iter()
+                .filter_map(|s| Paper::parse(s.get_ref()))
+                .collect(),
+            None => vec![Paper::A4],
+        },
+        ec,
+        qr_size_mm: config
+            .kit
+            .qr_size_mm
+            .as_ref()
+            .map_or(config::DEFAULT_QR_SIZE_MM, |s| *s.get_ref()),
+        date: config.kit.date.as_ref().map(|d| d.get_ref().to_string()),
+    }
+}
+
+/// Where the values the layout may blame were set.
+fn places(config: &Config, src: &Source) -> Places {
+    let whole_file = || src.locate(0..0);
+    Places {
+        id: src.locate(config.project.id.span()),
+        name: src.locate(config.project.name.span()),
+        qr_size_mm: config
+            .kit
+            .qr_size_mm
+            .as_ref()
+            .map_or_else(whole_file, |s| src.locate(s.span())),
+        registration_url: config
+            .registration
+            .url
+            .as_ref()
+            .map(|u| src.locate(u.span())),
+        languages: config
+            .project
+            .languages
+            .get_ref()
+            .iter()
+            .map(|l| (l.get_ref().clone(), src.locate(l.span())))
+            .collect(),
+    }
 }
 
 /// The variables instructions may use: `{{ project.name }}`, `{{ registration.url }}`, …
@@ -185,13 +235,20 @@ fn variables(config: &Config, contact: &Contact, kit: &KitSettings) -> tera::Con
     tera::Context::from_serialize(&value).unwrap_or_default()
 }
 
+/// An instructions file as read and as filled in.
+struct Instructions {
+    path: PathBuf,
+    text: String,
+    filled: String,
+}
+
 fn instructions_for(
     config: &Config,
     src: &Source,
     lang: &str,
     vars: &tera::Context,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(PathBuf, String)> {
+) -> Option<Instructions> {
     let setting = &config.registration.instructions;
     let relative = setting.get_ref().replace("{lang}", lang);
     let path = match paths::resolve(&config.dir, &relative) {
@@ -252,7 +309,7 @@ fn instructions_for(
     };
     let name = crate::diag::display_path(&path);
     match crate::instructions::fill(&name, &text, vars) {
-        Ok(filled) => Some((path, filled)),
+        Ok(filled) => Some(Instructions { path, text, filled }),
         Err(e) => {
             diags.push(crate::theme::template_error(&e, &path, &text));
             None
@@ -381,10 +438,10 @@ fn check_glyphs(
         .collect();
     let missing = |text: &str| -> Option<(usize, char)> {
         text.char_indices().find(|(_, c)| {
-            // Controls and bidi overrides are dropped before printing (kit::visible).
+            // Controls and bidi overrides are dropped before printing (text::visible).
             !c.is_whitespace()
                 && !c.is_control()
-                && !crate::diag::is_bidi_control(*c)
+                && !crate::text::is_bidi_control(*c)
                 && faces.iter().any(|f| f.glyph_index(*c).is_none())
         })
     };

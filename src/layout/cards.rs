@@ -1,0 +1,234 @@
+//! The wallet-card sheet: cards of 85 × 55 mm tiled 2 × 5 on A4, with crop marks in the
+//! margin outside the cards. Each card: the project name, the activation code, three
+//! one-line steps and a store hint. A code larger than a card holds is printed at the
+//! largest size that fits, and the build report says so.
+
+use super::frame::{Item, Look, Page};
+use super::text::{self, Measure, Piece, Span};
+use super::{MM, module_for};
+use crate::diag::Diagnostic;
+use crate::project::Project;
+use crate::project::model::{CodeName, Paper};
+
+pub const CARD_W_MM: f32 = 85.0;
+pub const CARD_H_MM: f32 = 55.0;
+pub const COLUMNS: usize = 2;
+pub const ROWS: usize = 5;
+const PADDING_MM: f32 = 3.5;
+/// The card's text keeps at least this much width beside the code.
+const TEXT_MIN_MM: f32 = 30.0;
+/// The text steps down to 70 % of the theme's sizes before it is too long.
+const SCALES: [f32; 7] = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7];
+
+/// One part of a card's text, laid out: its lines and look, the step number drawn before
+/// it, and the space after it.
+struct Part {
+    lines: Vec<Vec<Piece>>,
+    look: Look,
+    number: Option<usize>,
+    after: f32,
+}
+
+/// The sheet, and a note when the code had to be smaller than `qr_size_mm`.
+pub fn layout(
+    project: &Project,
+    m: &Measure,
+    lang: &str,
+) -> Result<(Page, Option<String>), Box<Diagnostic>> {
+    let (card_w, card_h, pad) = (CARD_W_MM * MM, CARD_H_MM * MM, PADDING_MM * MM);
+    let code = &project.codes.activation;
+    let asked = project.kit.qr_size_mm as f32;
+    let largest_outer = (card_h - 2.0 * pad).min(card_w - 2.0 * pad - 2.0 * MM - TEXT_MIN_MM * MM);
+    let largest_mm = largest_outer / code.outer_width() as f32 * code.width as f32 / MM;
+    let size_mm = asked.min(largest_mm.floor());
+    let note = (size_mm < asked).then(|| {
+        format!("the activation code is {size_mm:.0} mm on the wallet cards: an 85 × 55 mm card holds no more than that beside its text (qr_size_mm = {asked:.0})")
+    });
+    let module = module_for(code, size_mm);
+    let outer = code.outer_width() as f32 * module;
+    let text_w = card_w - outer - 2.0 * pad - 2.0 * MM;
+    let parts = fitting_parts(project, m, lang, text_w)?;
+
+    let mut card = Page::new((card_w, card_h));
+    card.code(
+        CodeName::Activation,
+        card_w - pad - outer,
+        (card_h - outer) / 2.0,
+        module,
+        outer,
+    );
+    draw_parts(&mut card, project, &parts, pad);
+
+    let mut sheet = Page::new(Paper::A4.size());
+    super::draft_band(&mut sheet, project, m, lang);
+    let left = (sheet.width - COLUMNS as f32 * card_w) / 2.0;
+    let top = (sheet.height - ROWS as f32 * card_h) / 2.0;
+    crop_marks(&mut sheet, left, top);
+    for row in 0..ROWS {
+        for col in 0..COLUMNS {
+            let (dx, dy) = (left + col as f32 * card_w, top + row as f32 * card_h);
+            sheet
+                .items
+                .extend(card.items.iter().map(|i| i.shifted(dx, dy)));
+        }
+    }
+    Ok((sheet, note))
+}
+
+/// The card's text at the largest scale that fits its height; a text too long even at
+/// 70 % is an E008 at its cause: the project name, else the language's strings.
+fn fitting_parts(
+    project: &Project,
+    m: &Measure,
+    lang: &str,
+    text_w: f32,
+) -> Result<Vec<Part>, Box<Diagnostic>> {
+    let room = (CARD_H_MM - 2.0 * PADDING_MM) * MM;
+    let fits = |name: &str| {
+        SCALES
+            .iter()
+            .map(|&scale| parts(project, m, lang, name, text_w, scale))
+            .find(|p| height(p) <= room)
+    };
+    if let Some(parts) = fits(&project.name) {
+        return Ok(parts);
+    }
+    let needed = height(&parts(project, m, lang, &project.name, text_w, 0.7));
+    let message = format!(
+        "the {lang} wallet card text needs {:.0} mm even at 70% size, but an 85 × 55 mm card has {:.0} mm",
+        needed / MM,
+        room / MM
+    );
+    let diagnostic = if fits("").is_some() {
+        Diagnostic::error(
+            "E008",
+            format!("the project name is too long for the wallet card: {message}"),
+        )
+        .at(project.places.name.clone())
+        .help("shorten the project name: it is printed on every card")
+    } else {
+        Diagnostic::error("E008", message)
+            .at(project.places.languages[lang].clone())
+            .help(format!("shorten the card_* strings in i18n/{lang}.toml"))
+    };
+    Err(Box::new(diagnostic))
+}
+
+/// The card's text parts at `scale` of the theme's sizes.
+fn parts(
+    project: &Project,
+    m: &Measure,
+    lang: &str,
+    name: &str,
+    width: f32,
+    scale: f32,
+) -> Vec<Part> {
+    let t = project.strings(lang);
+    let p = &project.theme.print;
+    let small = p.small_size - 0.5;
+    let part = |text: &str, width: f32, size: f32, bold: bool, color| Part {
+        lines: text::wrap(&Span::plain(text), m, width, size * scale, bold),
+        look: Look::new(size * scale, bold, color),
+        number: None,
+        after: 0.6 * MM,
+    };
+    let mut parts = Vec::new();
+    if project.draft {
+        parts.push(part(
+            &t["draft_short"],
+            width,
+            small,
+            true,
+            super::DRAFT_RED,
+        ));
+    }
+    parts.push(Part {
+        after: 0.0,
+        ..part(name, width, p.small_size + 2.5, true, p.accent)
+    });
+    parts.push(Part {
+        after: 1.0 * MM,
+        ..part(&t["card_title"], width, small + 1.0, true, p.ink)
+    });
+    for (n, key) in ["card_step_1", "card_step_2", "card_step_3"]
+        .into_iter()
+        .enumerate()
+    {
+        parts.push(Part {
+            number: Some(n + 1),
+            ..part(&t[key], width - 3.0 * MM, small, false, p.ink)
+        });
+    }
+    parts.push(part(
+        &t["card_store_hint"],
+        width,
+        small - 0.5,
+        false,
+        p.muted,
+    ));
+    parts
+}
+
+fn height(parts: &[Part]) -> f32 {
+    parts
+        .iter()
+        .map(|part| part.lines.len() as f32 * part.look.size * 1.25 + part.after)
+        .sum()
+}
+
+/// Places the text parts on a card from its top-left padding.
+fn draw_parts(card: &mut Page, project: &Project, parts: &[Part], pad: f32) {
+    let accent = project.theme.print.accent;
+    let mut y = pad;
+    for part in parts {
+        let size = part.look.size;
+        let indent = if let Some(n) = part.number {
+            let look = Look {
+                bold: true,
+                color: accent,
+                ..part.look
+            };
+            card.text(pad, y + size, n.to_string(), look);
+            3.0 * MM
+        } else {
+            0.0
+        };
+        for line in &part.lines {
+            for piece in line {
+                card.text(
+                    pad + indent + piece.x,
+                    y + size,
+                    piece.text.clone(),
+                    part.look,
+                );
+            }
+            y += size * 1.25;
+        }
+        y += part.after;
+    }
+}
+
+/// Every cut line, extended into the margin, clear of the cards.
+fn crop_marks(sheet: &mut Page, left: f32, top: f32) {
+    let (card_w, card_h) = (CARD_W_MM * MM, CARD_H_MM * MM);
+    let (gap, len) = (2.0 * MM, 6.0 * MM);
+    let right = left + COLUMNS as f32 * card_w;
+    let bottom = top + ROWS as f32 * card_h;
+    let mut rule = |from, to| {
+        sheet.items.push(Item::Rule {
+            from,
+            to,
+            width: 0.4,
+        })
+    };
+    for i in 0..=COLUMNS {
+        let x = left + i as f32 * card_w;
+        rule((x, top - gap - len), (x, top - gap));
+        rule((x, bottom + gap), (x, bottom + gap + len));
+    }
+    for j in 0..=ROWS {
+        let y = top + j as f32 * card_h;
+        rule((left - gap - len, y), (left - gap, y));
+        rule((right + gap, y), (right + gap + len, y));
+    }
+}

@@ -1,0 +1,112 @@
+//! Layout as data, as typst does it: the print kit is laid out into pages of positioned
+//! items ([`frame`]) before anything is drawn. Every fit problem is found here, and `check`
+//! runs this pass too, so whatever does not fit is reported by both commands alike, at the
+//! place of its cause. The PDF writer (`kit::pdf`) and `verify` only read the pages.
+
+pub mod cards;
+pub mod flyer;
+pub mod frame;
+pub mod text;
+
+use crate::diag::Diagnostic;
+use crate::project::Project;
+use crate::project::model::CodeName;
+pub use frame::{Item, Look, Page, Rect, Rgb};
+use text::Measure;
+
+/// Points per millimetre.
+pub const MM: f32 = 72.0 / 25.4;
+
+/// One PDF of the print kit, laid out.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Its file name in the kit, e.g. `flyer-a4.en.pdf`.
+    pub file: String,
+    pub lang: String,
+    pub pages: Vec<Page>,
+    /// The codes it shows.
+    pub codes: Vec<CodeName>,
+}
+
+/// The print kit of one language: its documents, and what the build report should say
+/// about them (a code printed smaller than asked, because the card cannot hold it).
+#[derive(Debug, Clone, Default)]
+pub struct PrintKit {
+    pub documents: Vec<Document>,
+    pub notes: Vec<String>,
+}
+
+/// Lays out every PDF of one language.
+pub fn print_kit(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit, Box<Diagnostic>> {
+    let mut kit = PrintKit::default();
+    for &paper in &project.kit.paper {
+        kit.documents.push(Document {
+            file: format!("flyer-{}.{lang}.pdf", paper.as_str()),
+            lang: lang.to_string(),
+            pages: flyer::layout(project, m, paper, lang)?,
+            codes: project.codes.each().into_iter().map(|(n, _)| n).collect(),
+        });
+    }
+    let (page, note) = cards::layout(project, m, lang)?;
+    let file = format!("cards-a4.{lang}.pdf");
+    if let Some(note) = note {
+        kit.notes.push(format!("{file}: {note}"));
+    }
+    kit.documents.push(Document {
+        file,
+        lang: lang.to_string(),
+        pages: vec![page],
+        codes: vec![CodeName::Activation],
+    });
+    Ok(kit)
+}
+
+/// The theme font of a project, for measuring. Validation made sure both faces load.
+pub fn measure(project: &Project) -> Option<Measure<'_>> {
+    let files = &project.theme.files;
+    Measure::new(
+        &files[crate::theme::FONT_REGULAR].bytes,
+        &files[crate::theme::FONT_BOLD].bytes,
+    )
+}
+
+/// Module size in points so the code itself (quiet zone excluded) is `size_mm` wide.
+pub fn module_for(matrix: &crate::qr::Matrix, size_mm: f32) -> f32 {
+    size_mm * MM / matrix.width as f32
+}
+
+/// The red band across the top margin of every printed page of a draft.
+pub fn draft_band(page: &mut Page, project: &Project, m: &Measure, lang: &str) {
+    if !project.draft {
+        return;
+    }
+    let margin = project.theme.print.margin_mm * MM;
+    let (top, height) = (margin * 0.2, margin * 0.55);
+    let text = &project.strings(lang)["draft"];
+    let width = page.width - 2.0 * margin;
+    let mut size = (height * 0.55).min(10.0);
+    while size > 4.0 && m.width(text, true, size) > width {
+        size -= 0.25;
+    }
+    let rect = Rect {
+        x: 0.0,
+        y: top,
+        w: page.width,
+        h: height,
+    };
+    page.items.push(Item::Fill {
+        rect,
+        color: DRAFT_RED,
+    });
+    let x = (page.width - m.width(text, true, size)).max(0.0) / 2.0;
+    let baseline = top + (height + size * 0.7) / 2.0;
+    page.text(
+        x,
+        baseline,
+        text.clone(),
+        Look::new(size, true, frame::WHITE),
+    );
+}
+
+/// The colour of every draft mark.
+pub const DRAFT_RED: Rgb = (178, 34, 34);
