@@ -2,18 +2,8 @@ use crate::Outcome;
 use crate::cli::InitArgs;
 use crate::diag::display_path;
 use crate::error::{Error, Result};
+use crate::project::stand_in;
 use std::path::Path;
-
-const STARTERS: &[(&str, &str)] = &[
-    (
-        "en",
-        include_str!("../../themes/default/starter/instructions.en.md"),
-    ),
-    (
-        "de",
-        include_str!("../../themes/default/starter/instructions.de.md"),
-    ),
-];
 
 pub fn run(args: &InitArgs) -> Result<Outcome> {
     let dir = &args.dir;
@@ -23,24 +13,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
             display_path(dir)
         )));
     }
-    let languages: Vec<String> = args
-        .lang
-        .iter()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    if languages.is_empty() {
-        return Err(Error::Usage("--lang needs at least one language".into()));
-    }
-    for lang in &languages {
-        let ok = (2..=3).contains(&lang.split('-').next().unwrap_or_default().len())
-            && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !ok {
-            return Err(Error::Usage(format!(
-                "`{lang}` is not a language tag such as en, de or pt-BR"
-            )));
-        }
-    }
+    let languages = languages(&args.lang)?;
     let folder_name = dir
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -50,21 +23,24 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
 
     let mut files: Vec<(String, String)> = Vec::new();
     files.push(("project.toml".into(), project_toml(&id, &name, &languages)));
-    let builtin_strings = ["en", "de"];
+    let mut untranslated = Vec::new();
     for lang in &languages {
-        let starter = STARTERS
+        let starters = crate::theme::STARTERS;
+        let starter = starters
             .iter()
             .find(|(l, _)| l == lang)
-            .unwrap_or(&STARTERS[0])
+            .unwrap_or(&starters[0])
             .1;
         files.push((format!("instructions.{lang}.md"), starter.to_string()));
-        if !builtin_strings.contains(&lang.as_str()) {
-            // A language the default theme lacks starts as a copy of the English strings.
+        if !crate::theme::LANGUAGES.contains(&lang.as_str()) {
+            // A language the default theme lacks starts as a copy of the English strings;
+            // check warns (W011) until it is translated.
             let en = crate::theme::default_strings_text("en");
             files.push((
                 format!("i18n/{lang}.toml"),
                 format!("# Translate these strings into `{lang}`.\n{en}"),
             ));
+            untranslated.push(lang.as_str());
         }
     }
     let today = crate::date::format_day(crate::date::today());
@@ -73,12 +49,18 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
     for (rel, content) in &files {
         write_new(&dir.join(rel), content)?;
     }
-    let text = format!(
-        "created {} with {} files\nnext: put the activation QR image from Manager's Settings page beside project.toml, set the store links BALTECH publishes, then run `mobileid-kit build {}`\n",
+    let mut text = format!(
+        "created {} with {} files\nnext: put the activation QR image from Manager's Settings page beside project.toml, set the store links BALTECH publishes, then run `mobileid-kit build {}`; until then the kit is a marked draft\n",
         display_path(dir),
         files.len(),
         display_path(dir)
     );
+    if !untranslated.is_empty() {
+        text.push_str(&format!(
+            "translate: the default theme has no strings for {}; i18n/ and the instructions hold English text to translate\n",
+            untranslated.join(", ")
+        ));
+    }
     let json = serde_json::json!({"created": display_path(dir), "files": files.iter().map(|f| &f.0).collect::<Vec<_>>()});
     Ok(Outcome {
         text,
@@ -98,6 +80,27 @@ fn write_new(path: &Path, content: &str) -> Result<()> {
         )));
     }
     std::fs::write(path, content).map_err(Error::io("write", path))
+}
+
+/// The `--lang` tags as `check` expects them (`EN` → `en`, `pt-br` → `pt-BR`), each once;
+/// what is not a language tag is refused.
+fn languages(given: &[String]) -> Result<Vec<String>> {
+    let mut languages: Vec<String> = Vec::new();
+    for lang in given.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        let tag = crate::project::config::language_tag(lang).ok_or_else(|| {
+            Error::Usage(format!(
+                "`{}` is not a language tag such as en, de or pt-BR",
+                lang.escape_debug()
+            ))
+        })?;
+        if !languages.contains(&tag) {
+            languages.push(tag);
+        }
+    }
+    if languages.is_empty() {
+        return Err(Error::Usage("--lang needs at least one language".into()));
+    }
+    Ok(languages)
 }
 
 /// A valid `project.id` from a folder name.
@@ -141,13 +144,13 @@ theme = "default"
 # Download the activation QR code from Manager's Settings page, put it beside this file
 # and name it here instead of `payload`:
 # qr = "activation-qr.png"
-payload = "REPLACE-WITH-THE-ACTIVATION-CODE-FROM-MANAGER"
+payload = {activation}   # a stand-in: the kit is a marked draft until it is replaced
 
 [apps]
 # Paste the download links BALTECH publishes for the Mobile ID app, or name their QR
-# images with app_store_qr / google_play_qr.
-app_store = "https://apps.apple.com/app/baltech-mobile-id"
-google_play = "https://play.google.com/store/apps/details?id=com.baltech.mobileid"
+# images with app_store_qr / google_play_qr. These stand-ins lead to no app.
+app_store = {app_store}
+google_play = {google_play}
 
 [registration]
 # url = "https://intranet.example.com/mobile-id"   # the host system's self-registration page
@@ -170,6 +173,9 @@ qr_size_mm = 30
         id = toml_string(id),
         name = toml_string(name),
         langs = langs.join(", "),
+        activation = toml_string(stand_in::ACTIVATION),
+        app_store = toml_string(stand_in::APP_STORE),
+        google_play = toml_string(stand_in::GOOGLE_PLAY),
     )
 }
 

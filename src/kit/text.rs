@@ -38,17 +38,30 @@ pub fn message(project: &Project, lang: &str) -> Result<KitFile> {
 /// link when leaving it out would make the message fit, else the template.
 fn too_long(project: &Project, lang: &str, chars: usize) -> Diagnostic {
     let fits_without = |text: &str| chars - text.chars().count().min(chars) <= MESSAGE_MAX_CHARS;
-    let url = project.registration_url.as_deref().unwrap_or_default();
-    let (at, help) = if fits_without(&project.name) {
+    let places = &project.places;
+    let causes = [
         (
-            project.places.name.clone(),
+            Some(project.name.as_str()),
+            Some(&places.name),
             "shorten the project name; it is in every chat message",
-        )
-    } else if let (true, Some(place)) = (fits_without(url), &project.places.registration_url) {
+        ),
         (
-            place.clone(),
+            project.registration_url.as_deref(),
+            places.registration_url.as_ref(),
             "use a shorter address for the registration page (a short link the intranet redirects)",
-        )
+        ),
+        (
+            project.contact.email.as_deref(),
+            places.contact_email.as_ref(),
+            "use a shorter contact address",
+        ),
+    ];
+    let cause = causes
+        .into_iter()
+        .find_map(|(text, place, help)| fits_without(text?).then(|| (place.cloned(), help)))
+        .and_then(|(place, help)| Some((place?, help)));
+    let (at, help) = if let Some(cause) = cause {
+        cause
     } else {
         let file = &project.theme.files["templates/message.txt"];
         let first = String::from_utf8_lossy(&file.bytes)

@@ -379,10 +379,21 @@ impl Flyer<'_> {
             true,
         )
         .len();
+        let places = &self.project.places;
+        let long_link = self
+            .project
+            .registration_url
+            .as_ref()
+            .is_some_and(|u| u.chars().count() > 120);
         let (at, help) = if name_lines > 2 {
             (
-                &self.project.places.name,
+                &places.name,
                 "shorten the project name: it is printed on every material",
+            )
+        } else if let (true, Some(url)) = (long_link, &places.registration_url) {
+            (
+                url,
+                "use a shorter address for the registration page (a short link the intranet redirects): it is printed under its code",
             )
         } else {
             (

@@ -489,12 +489,18 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     }
     for (i, lang) in languages.iter().enumerate() {
         if !is_language_tag(lang.get_ref()) {
-            error(
-                "E001",
-                lang.span(),
-                format!("`{}` is not a language tag", lang.get_ref().escape_debug()),
-                "use a tag such as `en`, `de`, `pt-BR`",
-            );
+            let shown = lang.get_ref().escape_debug();
+            let (message, help) = match language_tag(lang.get_ref()) {
+                Some(tag) => (
+                    format!("the language tag `{shown}` is written `{tag}`"),
+                    format!("write `{tag}`"),
+                ),
+                None => (
+                    format!("`{shown}` is not a language tag"),
+                    "use a tag such as `en`, `de`, `pt-BR`".into(),
+                ),
+            };
+            error("E001", lang.span(), message, &help);
         } else if languages[..i].iter().any(|l| l.get_ref() == lang.get_ref()) {
             error(
                 "E001",
@@ -710,12 +716,41 @@ pub fn mailbox(text: &str) -> Option<(Option<String>, String)> {
     Some((name, address.to_string()))
 }
 
+/// A BCP 47 language tag written as `check` expects it: the language in lower case, a script
+/// in title case, a region in upper case (`pt-BR`, `sr-Latn-RS`), from any case; `None` for
+/// what is not a language tag.
+pub fn language_tag(text: &str) -> Option<String> {
+    let mut parts = text.split('-');
+    let language = parts.next()?;
+    if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut tag = language.to_ascii_lowercase();
+    for part in parts {
+        if !(1..=8).contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let alphabetic = part.bytes().all(|b| b.is_ascii_alphabetic());
+        let written = match part.len() {
+            4 if alphabetic => {
+                let (first, rest) = part.split_at(1);
+                format!(
+                    "{}{}",
+                    first.to_ascii_uppercase(),
+                    rest.to_ascii_lowercase()
+                )
+            }
+            2 if alphabetic => part.to_ascii_uppercase(),
+            _ => part.to_ascii_lowercase(),
+        };
+        tag.push('-');
+        tag.push_str(&written);
+    }
+    Some(tag)
+}
+
 fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let first = parts.next().unwrap_or_default();
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    language_tag(tag).as_deref() == Some(tag)
 }
 
 fn store_help(store: &str) -> &'static str {
@@ -802,6 +837,10 @@ mod tests {
     #[test]
     fn language_tags() {
         assert!(is_language_tag("en") && is_language_tag("pt-BR") && is_language_tag("uk"));
+        assert_eq!(language_tag("EN").as_deref(), Some("en"));
+        assert_eq!(language_tag("pt-br").as_deref(), Some("pt-BR"));
+        assert_eq!(language_tag("SR-LATN-rs").as_deref(), Some("sr-Latn-RS"));
+        assert_eq!(language_tag("en_US"), None);
         assert!(
             !is_language_tag("EN")
                 && !is_language_tag("e")

@@ -167,6 +167,8 @@ pub struct Places {
     pub qr_size_mm: Location,
     /// `[registration] url`, when set.
     pub registration_url: Option<Location>,
+    /// `[contact] email`, when set.
+    pub contact_email: Option<Location>,
     /// Each language's entry in `[project] languages`.
     pub languages: BTreeMap<String, Location>,
 }

@@ -208,6 +208,7 @@ fn places(config: &Config, src: &Source) -> Places {
             .url
             .as_ref()
             .map(|u| src.locate(u.span())),
+        contact_email: config.contact.email.as_ref().map(|e| src.locate(e.span())),
         languages: config
             .project
             .languages
