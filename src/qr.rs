@@ -286,7 +286,7 @@ pub fn decode_svg(svg: &str, scale: f32) -> Result<Vec<Result<String, String>>, 
 pub fn rasterise_pdf(bytes: &[u8], dpi: f32) -> Result<(Grey, f32), String> {
     use hayro::hayro_interpret::InterpreterSettings;
     let pdf = hayro::hayro_syntax::Pdf::new(bytes.to_vec())
-        .map_err(|e| format!("not a readable PDF ({e:?})"))?;
+        .map_err(|_| "not a readable PDF: it is damaged, truncated or encrypted".to_string())?;
     let page = pdf.pages().first().ok_or("the PDF has no page")?;
     let scale = dpi / 72.0;
     let (w, h) = page.render_dimensions();
