@@ -114,6 +114,16 @@ impl Theme {
         }
     }
 
+    /// Renders a template; a failure is an E008 at the template's file and line.
+    pub fn render(&self, name: &str, context: &serde_json::Value) -> crate::Result<String> {
+        let context = tera::Context::from_serialize(context).unwrap_or_default();
+        self.templates.render(name, &context).map_err(|e| {
+            let file = &self.files[&format!("templates/{name}")];
+            let text = String::from_utf8_lossy(&file.bytes);
+            crate::Error::Invalid(vec![template_error(&e, &file.origin, &text)])
+        })
+    }
+
     pub fn text(&self, name: &str) -> &str {
         self.files
             .get(name)
@@ -167,96 +177,121 @@ pub fn load(
     let before = diags.len();
     let mut files = default_files();
     if let Some(folder) = folder {
-        for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    diags.push(
-                        Diagnostic::error("E004", format!("the theme folder cannot be read: {e}"))
-                            .in_file(folder),
-                    );
-                    continue;
-                }
-            };
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            let Ok(rel) = entry.path().strip_prefix(folder) else {
-                continue;
-            };
-            let name = rel.to_string_lossy().replace('\\', "/");
-            if entry.path_is_symlink() {
+        read_folder(folder, &mut files, diags);
+    }
+    let strings = languages
+        .iter()
+        .map(|lang| {
+            let merged = language_strings(&files, project_dir, lang, language_at, diags);
+            (lang.clone(), merged)
+        })
+        .collect();
+    let print = print_settings(&files, diags);
+    check_fonts(&files, diags);
+    let templates = compile_templates(&files, diags);
+    let print = print?;
+    (diags.len() == before).then_some(Theme {
+        files,
+        templates,
+        strings,
+        print,
+    })
+}
+
+/// A theme folder's files over the default ones; links are refused.
+fn read_folder(
+    folder: &Path,
+    files: &mut BTreeMap<String, ThemeFile>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
                 diags.push(
-                    Diagnostic::error("E004", format!("the theme file `{name}` is a link"))
-                        .in_file(entry.path())
-                        .help("copy the file into the theme folder instead of linking it"),
+                    Diagnostic::error("E004", format!("the theme folder cannot be read: {e}"))
+                        .in_file(folder),
                 );
                 continue;
             }
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => {
-                    files.insert(
-                        name,
-                        ThemeFile {
-                            bytes,
-                            origin: entry.path().to_path_buf(),
-                        },
-                    );
-                }
-                Err(e) => diags.push(
-                    Diagnostic::error("E004", format!("the theme file cannot be read: {e}"))
-                        .in_file(entry.path()),
-                ),
-            }
-        }
-    }
-
-    let required = required_keys();
-    let mut strings = BTreeMap::new();
-    for lang in languages {
-        let mut merged = Strings::new();
-        let theme_file = files.get(&format!("i18n/{lang}.toml")).cloned();
-        let project_file = project_dir.join("i18n").join(format!("{lang}.toml"));
-        let project_file = match std::fs::read(&project_file) {
-            Ok(bytes) => Some(ThemeFile {
-                bytes,
-                origin: project_file,
-            }),
-            Err(_) => None,
         };
-        let mut last_origin = None;
-        for file in [theme_file, project_file].into_iter().flatten() {
-            if let Some(parsed) = parse_strings(&file, diags) {
-                merged.extend(parsed);
-            }
-            last_origin = Some(file.origin);
+        let Ok(rel) = entry.path().strip_prefix(folder) else {
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            continue;
         }
-        let missing: Vec<&str> = required
-            .iter()
-            .filter(|k| !merged.contains_key(*k))
-            .map(String::as_str)
-            .collect();
-        if !missing.is_empty() {
-            let read = last_origin.map(|o| format!(" (read: {})", crate::diag::display_path(&o)));
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if entry.path_is_symlink() {
             diags.push(
-                Diagnostic::error(
-                    "E007",
-                    format!(
-                        "the language `{lang}` lacks theme strings: {}",
-                        missing.join(", ")
-                    ),
-                )
-                .at(language_at(lang))
-                .help(format!(
-                    "add them to i18n/{lang}.toml beside project.toml{}",
-                    read.unwrap_or_default()
-                )),
+                Diagnostic::error("E004", format!("the theme file `{name}` is a link"))
+                    .in_file(entry.path())
+                    .help("copy the file into the theme folder instead of linking it"),
             );
+            continue;
         }
-        strings.insert(lang.clone(), merged);
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => {
+                let origin = entry.path().to_path_buf();
+                files.insert(name, ThemeFile { bytes, origin });
+            }
+            Err(e) => diags.push(
+                Diagnostic::error("E004", format!("the theme file cannot be read: {e}"))
+                    .in_file(entry.path()),
+            ),
+        }
     }
+}
 
-    let print = print_settings(&files, diags);
+/// A language's strings: the theme's, then the project's `i18n/<lang>.toml` over them; E007
+/// names the keys still missing.
+fn language_strings(
+    files: &BTreeMap<String, ThemeFile>,
+    project_dir: &Path,
+    lang: &str,
+    language_at: &dyn Fn(&str) -> Location,
+    diags: &mut Vec<Diagnostic>,
+) -> Strings {
+    let mut merged = Strings::new();
+    let theme_file = files.get(&format!("i18n/{lang}.toml")).cloned();
+    let project_file = project_dir.join("i18n").join(format!("{lang}.toml"));
+    let project_file = std::fs::read(&project_file).ok().map(|bytes| ThemeFile {
+        bytes,
+        origin: project_file,
+    });
+    let mut last_origin = None;
+    for file in [theme_file, project_file].into_iter().flatten() {
+        if let Some(parsed) = parse_strings(&file, diags) {
+            merged.extend(parsed);
+        }
+        last_origin = Some(file.origin);
+    }
+    let missing: Vec<String> = required_keys()
+        .into_iter()
+        .filter(|k| !merged.contains_key(k))
+        .collect();
+    if !missing.is_empty() {
+        let read = last_origin.map(|o| format!(" (read: {})", crate::diag::display_path(&o)));
+        diags.push(
+            Diagnostic::error(
+                "E007",
+                format!(
+                    "the language `{lang}` lacks theme strings: {}",
+                    missing.join(", ")
+                ),
+            )
+            .at(language_at(lang))
+            .help(format!(
+                "add them to i18n/{lang}.toml beside project.toml{}",
+                read.unwrap_or_default()
+            )),
+        );
+    }
+    merged
+}
+
+/// Both faces of the theme font must load for measuring and for the PDF.
+fn check_fonts(files: &BTreeMap<String, ThemeFile>, diags: &mut Vec<Diagnostic>) {
     for font in [FONT_REGULAR, FONT_BOLD] {
         let file = &files[font];
         let ok = rustybuzz::Face::from_slice(&file.bytes, 0).is_some()
@@ -269,12 +304,17 @@ pub fn load(
             );
         }
     }
+}
 
+fn compile_templates(
+    files: &BTreeMap<String, ThemeFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> tera::Tera {
     let mut templates = tera::Tera::new();
     templates.autoescape_on([".html", ".htm", ".xml", ".svg"]);
     // Our escape also neutralises NUL, control characters and bidi overrides.
     templates.set_escape_fn(|text, out| out.write_all(crate::html::escape(text).as_bytes()));
-    for (name, file) in &files {
+    for (name, file) in files {
         let Some(template) = name.strip_prefix("templates/") else {
             continue;
         };
@@ -283,13 +323,7 @@ pub fn load(
             diags.push(template_error(&e, &file.origin, &source));
         }
     }
-    let print = print?;
-    (diags.len() == before).then_some(Theme {
-        files,
-        templates,
-        strings,
-        print,
-    })
+    templates
 }
 
 /// The default `print.toml` with the theme's own keys over it.

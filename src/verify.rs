@@ -226,7 +226,7 @@ pub fn inline_svgs(html: &str) -> Vec<String> {
 /// Each wallet card of a sheet, cropped from the page raster.
 fn card_cells(page: &Grey, scale: f32) -> Vec<Grey> {
     use crate::layout::MM;
-    use crate::layout::cards::{CARD_H_MM, CARD_W_MM, COLUMNS, ROWS};
+    use crate::layout::wallet_cards::{CARD_H_MM, CARD_W_MM, COLUMNS, ROWS};
     let px = |mm: f32| (mm * MM * scale).round() as usize;
     let left = (page.width as f32 / scale / MM - COLUMNS as f32 * CARD_W_MM) / 2.0;
     let top = (page.height as f32 / scale / MM - ROWS as f32 * CARD_H_MM) / 2.0;

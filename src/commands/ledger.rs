@@ -33,29 +33,8 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
     let locked = append::lock(&path)?;
     let (rows, skipped, dry_run) = match command {
         LedgerCommand::Assigned { through, .. } => {
-            let current = locked.check(&rules);
-            let next = current
-                .summary
-                .assigned_through
-                .map_or(Some(rules.first_id), |t| t.checked_add(1));
-            match next {
-                Some(next) if next <= *through => (
-                    vec![row("assigned", append::id_text(next, *through), "")],
-                    vec![],
-                    false,
-                ),
-                _ => {
-                    let have = current
-                        .summary
-                        .assigned_through
-                        .map_or("none".into(), |t| t.to_string());
-                    return Err(Error::Invalid(vec![
-                        Diagnostic::error("E110", format!("IDs through {through} are assigned already (the ledger has IDs through {have})"))
-                            .in_file(&path)
-                            .help("give the highest ID Manager's Settings show as assigned now"),
-                    ]));
-                }
-            }
+            let id = next_assignment(&locked, &rules, *through, &path)?;
+            (vec![row("assigned", id, "")], vec![], false)
         }
         LedgerCommand::Register { id, subject, .. } => {
             if subject.trim().is_empty() || subject.contains(['\n', '\r']) {
@@ -90,34 +69,72 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
         }
     };
     locked.append(&rules, &rows, dry_run)?;
+    let import = matches!(command, LedgerCommand::Import { .. });
+    Ok(report(&path, &rows, &skipped, dry_run, import))
+}
 
+/// The IDs after the last assigned one through `through`, as the `assigned` row writes them.
+fn next_assignment(
+    locked: &append::Locked,
+    rules: &Rules,
+    through: u64,
+    path: &std::path::Path,
+) -> Result<String> {
+    let current = locked.check(rules);
+    let next = current
+        .summary
+        .assigned_through
+        .map_or(Some(rules.first_id), |t| t.checked_add(1));
+    match next {
+        Some(next) if next <= through => Ok(append::id_text(next, through)),
+        _ => {
+            let have = current
+                .summary
+                .assigned_through
+                .map_or("none".into(), |t| t.to_string());
+            Err(Error::Invalid(vec![
+                Diagnostic::error("E110", format!("IDs through {through} are assigned already (the ledger has IDs through {have})"))
+                    .in_file(path)
+                    .help("give the highest ID Manager's Settings show as assigned now"),
+            ]))
+        }
+    }
+}
+
+fn report(
+    path: &std::path::Path,
+    rows: &[NewRow],
+    skipped: &[import::Skipped],
+    dry_run: bool,
+    import: bool,
+) -> Outcome {
     let verb = if dry_run { "would append" } else { "appended" };
     let mut text = String::new();
-    for r in &rows {
+    for r in rows {
         text.push_str(&format!(
             "{verb}: {},{},{},{},{}\n",
             r.date, r.event, r.id, r.subject, r.note
         ));
     }
-    for s in &skipped {
+    for s in skipped {
         text.push_str(&format!(
             "skipped line {}: ID {} ({}) is {}\n",
             s.line, s.id, s.subject, s.reason
         ));
     }
-    if matches!(command, LedgerCommand::Import { .. }) {
+    if import {
         text.push_str(&format!(
             "{} row(s) {verb}, {} skipped\n",
             rows.len(),
             skipped.len()
         ));
     }
-    let json = serde_json::json!({"ledger": crate::diag::display_path(&path), "dry_run": dry_run, "appended": rows, "skipped": skipped});
-    Ok(Outcome {
+    let json = serde_json::json!({"ledger": crate::diag::display_path(path), "dry_run": dry_run, "appended": rows, "skipped": skipped});
+    Outcome {
         text,
         json,
         ..Outcome::default()
-    })
+    }
 }
 
 fn row_date(common: &LedgerArgs) -> Result<String> {

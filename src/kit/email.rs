@@ -15,37 +15,11 @@ use serde_json::json;
 /// Pixels per module of the inline code images: sharp on screen, small in the mail.
 const IMAGE_SCALE: usize = 6;
 
-pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
-    let t = project.strings(lang);
-    let (r, g, b) = project.theme.print.accent;
-    let mut codes = serde_json::Map::new();
-    let mut images = Vec::new();
-    for (name, code) in project.codes.all() {
-        let cid = format!("{name}.{}@mobileid-kit", project.id);
-        codes.insert(
-            name.replace('-', "_"),
-            json!({"payload": code.payload, "cid": cid}),
-        );
-        images.push((name, cid, code.to_png(IMAGE_SCALE)));
-    }
-    let instructions = &project.instructions[lang];
-    let context = json!({
-        "lang": lang,
-        "project": {"id": project.id, "name": crate::text::visible(&project.name)},
-        "t": t,
-        "codes": codes,
-        "contact": project.contact,
-        "accent": format!("#{r:02x}{g:02x}{b:02x}"),
-        "draft": project.draft,
-    });
-    let mut text_context = context.clone();
-    text_context["instructions"] =
-        json!(crate::instructions::to_plain_text(instructions).trim_end());
-    let text = super::page::render_template(project, "email.txt", &text_context)?;
-    let mut html_context = context;
-    html_context["instructions"] = json!(crate::instructions::to_html(instructions));
-    let html = super::page::render_template(project, "email.html", &html_context)?;
+/// A code image inline in the message: its name, content ID and PNG.
+type Image = (&'static str, String, Vec<u8>);
 
+pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
+    let (text, html, images) = parts(project, lang)?;
     // Everything that makes the message: its hash names the message and its boundaries.
     let date = project
         .kit
@@ -59,27 +33,6 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
         hasher_input.extend_from_slice(png);
     }
     let hash = super::manifest::sha256_hex(&hasher_input);
-    let boundary = |kind: &str| format!("=_mobileid-kit_{kind}_{}", &hash[..16]);
-
-    let mut related = vec![MimePart::new("text/html", html.as_str())];
-    for (name, cid, png) in images {
-        let disposition = ContentType::new("inline").attribute("filename", format!("{name}.png"));
-        related.push(
-            MimePart::new("image/png", png)
-                .cid(cid)
-                .header("Content-Disposition", disposition),
-        );
-    }
-    let body = MimePart::new(
-        ContentType::new("multipart/alternative").attribute("boundary", boundary("alt")),
-        vec![
-            MimePart::new("text/plain", text.as_str()),
-            MimePart::new(
-                ContentType::new("multipart/related").attribute("boundary", boundary("rel")),
-                related,
-            ),
-        ],
-    );
     let mut message = MessageBuilder::new()
         .header("X-Unsent", Raw::new("1"))
         .message_id(format!("{}.{lang}@mobileid-kit.invalid", &hash[..32]))
@@ -87,7 +40,7 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
             date * 86_400 + 9 * 3600,
         ))
         .subject(crate::text::visible(&subject(project, lang)))
-        .body(body);
+        .body(body(&text, &html, images, &hash));
     if let Some((name, address)) = &project.email_from {
         message = match name {
             Some(n) => message.from((n.as_str(), address.as_str())),
@@ -108,6 +61,63 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
         bytes,
         project.codes.names(),
     ))
+}
+
+/// The plain-text part, the HTML part and the code images it shows inline.
+fn parts(project: &Project, lang: &str) -> Result<(String, String, Vec<Image>)> {
+    let (r, g, b) = project.theme.print.accent;
+    let mut codes = serde_json::Map::new();
+    let mut images = Vec::new();
+    for (name, code) in project.codes.all() {
+        let cid = format!("{name}.{}@mobileid-kit", project.id);
+        codes.insert(
+            name.replace('-', "_"),
+            json!({"payload": code.payload, "cid": cid}),
+        );
+        images.push((name, cid, code.to_png(IMAGE_SCALE)));
+    }
+    let instructions = &project.instructions[lang];
+    let context = json!({
+        "lang": lang,
+        "project": {"id": project.id, "name": crate::text::visible(&project.name)},
+        "t": project.strings(lang),
+        "codes": codes,
+        "contact": project.contact,
+        "accent": format!("#{r:02x}{g:02x}{b:02x}"),
+        "draft": project.draft,
+    });
+    let mut text_context = context.clone();
+    text_context["instructions"] =
+        json!(crate::instructions::to_plain_text(instructions).trim_end());
+    let text = project.theme.render("email.txt", &text_context)?;
+    let mut html_context = context;
+    html_context["instructions"] = json!(crate::instructions::to_html(instructions));
+    let html = project.theme.render("email.html", &html_context)?;
+    Ok((text, html, images))
+}
+
+/// alternative → (text, related → (HTML, images by cid)), boundaries from the hash.
+fn body<'a>(text: &'a str, html: &'a str, images: Vec<Image>, hash: &str) -> MimePart<'a> {
+    let boundary = |kind: &str| format!("=_mobileid-kit_{kind}_{}", &hash[..16]);
+    let mut related = vec![MimePart::new("text/html", html)];
+    for (name, cid, png) in images {
+        let disposition = ContentType::new("inline").attribute("filename", format!("{name}.png"));
+        related.push(
+            MimePart::new("image/png", png)
+                .cid(cid)
+                .header("Content-Disposition", disposition),
+        );
+    }
+    MimePart::new(
+        ContentType::new("multipart/alternative").attribute("boundary", boundary("alt")),
+        vec![
+            MimePart::new("text/plain", text),
+            MimePart::new(
+                ContentType::new("multipart/related").attribute("boundary", boundary("rel")),
+                related,
+            ),
+        ],
+    )
 }
 
 /// The subject: title and project; a draft says so first.

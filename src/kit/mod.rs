@@ -1,12 +1,11 @@
 //! What a kit holds: every renderer turns the validated project into files in memory;
 //! `write` puts them on disk.
 
-pub mod card;
 pub mod email;
+pub mod image;
 pub mod manifest;
 pub mod page;
 pub mod pdf;
-pub mod text;
 pub mod write;
 
 use crate::error::{Error, Result};
@@ -220,13 +219,15 @@ fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<K
         keep(Ok(vec![file]), &mut kit)?;
     }
     if wants("card") {
-        keep(card::render(project, lang).map(|f| vec![f]), &mut kit)?;
+        keep(image::render(project, lang).map(|f| vec![f]), &mut kit)?;
     }
     if wants("email") {
         keep(email::render(project, lang).map(|f| vec![f]), &mut kit)?;
     }
     if wants("message") {
-        keep(text::message(project, lang).map(|f| vec![f]), &mut kit)?;
+        let message = crate::layout::message::compose(project, lang)
+            .map(|text| vec![KitFile::new(format!("message.{lang}.txt"), text, vec![])]);
+        keep(message, &mut kit)?;
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

@@ -1,7 +1,7 @@
 //! The intranet page: `index.html` (default language) and `<lang>/index.html`.
 
 use super::KitFile;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::project::Project;
 use serde_json::json;
 
@@ -61,25 +61,7 @@ fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Resu
         "contact": project.contact,
         "draft": project.draft,
     });
-    render_template(project, "page.html", &context)
-}
-
-/// Renders a theme template; an error names the template file and line (E008).
-pub fn render_template(
-    project: &Project,
-    name: &str,
-    context: &serde_json::Value,
-) -> Result<String> {
-    let theme = &project.theme;
-    let context = tera::Context::from_serialize(context).unwrap_or_default();
-    theme.templates.render(name, &context).map_err(|e| {
-        let file = &theme.files[&format!("templates/{name}")];
-        Error::Invalid(vec![crate::theme::template_error(
-            &e,
-            &file.origin,
-            &String::from_utf8_lossy(&file.bytes),
-        )])
-    })
+    project.theme.render("page.html", &context)
 }
 
 /// `DIR/index.html` when one build writes several kits: a list linking to each.
@@ -99,5 +81,5 @@ pub fn projects_index(projects: &[&Project]) -> Result<String> {
         "csp": crate::html::csp(css),
         "projects": list,
     });
-    render_template(first, "projects.html", &context)
+    first.theme.render("projects.html", &context)
 }

@@ -3,10 +3,12 @@
 //! runs this pass too, so whatever does not fit is reported by both commands alike, at the
 //! place of its cause. The PDF writer (`kit::pdf`) and `verify` only read the pages.
 
-pub mod cards;
 pub mod flyer;
 pub mod frame;
+pub mod image;
+pub mod message;
 pub mod text;
+pub mod wallet_cards;
 
 use crate::diag::Diagnostic;
 use crate::project::Project;
@@ -47,7 +49,7 @@ pub fn print_kit(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit,
             codes: project.codes.each().into_iter().map(|(n, _)| n).collect(),
         });
     }
-    let (page, note) = cards::layout(project, m, lang)?;
+    let (page, note) = wallet_cards::layout(project, m, lang)?;
     let file = format!("cards-a4.{lang}.pdf");
     if let Some(note) = note {
         kit.notes.push(format!("{file}: {note}"));

@@ -109,109 +109,127 @@ impl Block {
 
 /// Markdown → blocks. Raw HTML is kept as text; links keep only safe targets.
 pub fn blocks(markdown: &str) -> Vec<Block> {
-    let mut out: Vec<Block> = Vec::new();
-    let mut current: Option<Block> = None;
-    let mut style = Style::default();
-    let (mut bold, mut italic) = (0, 0);
-    let mut lists: Vec<Option<u64>> = Vec::new();
     let starts = line_starts(markdown);
+    let mut builder = Builder::default();
     for (event, range) in crate::instructions::parser(markdown).into_offset_iter() {
         let line = starts.partition_point(|&s| s <= range.start).max(1);
+        builder.event(event, line);
+    }
+    builder.flush();
+    builder.out
+}
+
+/// Turns Markdown events into blocks, keeping the styles and lists open at each point.
+#[derive(Default)]
+struct Builder {
+    out: Vec<Block>,
+    current: Option<Block>,
+    style: Style,
+    bold: usize,
+    italic: usize,
+    /// Each open list: its next number, or `None` for bullets.
+    lists: Vec<Option<u64>>,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event, line: usize) {
         let in_item = matches!(
-            current,
+            self.current,
             Some(Block {
                 kind: Kind::Item { .. },
                 ..
             })
         );
         match event {
-            Event::Start(Tag::Heading { .. }) => {
-                flush(&mut out, &mut current);
-                current = Some(Block {
-                    kind: Kind::Heading,
-                    spans: Vec::new(),
-                    line,
-                });
-            }
-            Event::Start(Tag::Paragraph)
-            | Event::Start(Tag::HtmlBlock)
-            | Event::Start(Tag::CodeBlock(_))
-                if !(in_item && current.as_ref().is_some_and(|b| b.spans.is_empty())) =>
-            {
-                if in_item {
-                    push_text(&mut current, " ", &style);
-                } else {
-                    flush(&mut out, &mut current);
-                    current = Some(Block {
-                        kind: Kind::Paragraph,
-                        spans: Vec::new(),
-                        line,
-                    });
+            Event::Start(Tag::Heading { .. }) => self.start(Kind::Heading, line),
+            Event::Start(Tag::Paragraph | Tag::HtmlBlock | Tag::CodeBlock(_)) => {
+                // A paragraph inside a list item continues the item.
+                if !in_item {
+                    self.start(Kind::Paragraph, line);
+                } else if self.current.as_ref().is_some_and(|b| !b.spans.is_empty()) {
+                    self.push_text(" ");
                 }
             }
-            Event::End(TagEnd::Heading(_))
-            | Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::HtmlBlock)
-            | Event::End(TagEnd::CodeBlock)
-                if !in_item =>
-            {
-                flush(&mut out, &mut current);
-            }
+            Event::End(
+                TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::HtmlBlock | TagEnd::CodeBlock,
+            ) if !in_item => self.flush(),
             Event::Start(Tag::List(start)) => {
-                flush(&mut out, &mut current);
-                lists.push(start);
+                self.flush();
+                self.lists.push(start);
             }
             Event::End(TagEnd::List(_)) => {
-                flush(&mut out, &mut current);
-                lists.pop();
+                self.flush();
+                self.lists.pop();
             }
-            Event::Start(Tag::Item) => {
-                flush(&mut out, &mut current);
-                let depth = lists
-                    .len()
-                    .saturating_sub(1)
-                    .min(crate::instructions::MAX_INDENT / 2);
-                let marker = match lists.last_mut() {
-                    Some(Some(n)) => {
-                        *n += 1;
-                        format!("{}.", *n - 1)
-                    }
-                    _ => "•".to_string(),
-                };
-                current = Some(Block {
-                    kind: Kind::Item { marker, depth },
-                    spans: Vec::new(),
-                    line,
-                });
-            }
-            Event::End(TagEnd::Item) => flush(&mut out, &mut current),
-            Event::Start(Tag::Strong) => bold += 1,
-            Event::End(TagEnd::Strong) => bold -= 1,
-            Event::Start(Tag::Emphasis) => italic += 1,
-            Event::End(TagEnd::Emphasis) => italic -= 1,
+            Event::Start(Tag::Item) => self.start_item(line),
+            Event::End(TagEnd::Item) => self.flush(),
+            Event::Start(Tag::Strong) => self.bold += 1,
+            Event::End(TagEnd::Strong) => self.bold = self.bold.saturating_sub(1),
+            Event::Start(Tag::Emphasis) => self.italic += 1,
+            Event::End(TagEnd::Emphasis) => self.italic = self.italic.saturating_sub(1),
             Event::Start(Tag::Link { dest_url, .. }) => {
-                style.link =
+                self.style.link =
                     crate::instructions::is_safe_url(&dest_url).then(|| dest_url.to_string());
             }
-            Event::End(TagEnd::Link) => style.link = None,
+            Event::End(TagEnd::Link) => self.style.link = None,
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                style.bold = bold > 0;
-                style.italic = italic > 0;
-                if current.is_none() {
-                    current = Some(Block {
-                        kind: Kind::Paragraph,
-                        spans: Vec::new(),
-                        line,
-                    });
+                self.style.bold = self.bold > 0;
+                self.style.italic = self.italic > 0;
+                if self.current.is_none() {
+                    self.start(Kind::Paragraph, line);
                 }
-                push_text(&mut current, &t, &style);
+                self.push_text(&t);
             }
-            Event::SoftBreak | Event::HardBreak => push_text(&mut current, " ", &style),
+            Event::SoftBreak | Event::HardBreak => self.push_text(" "),
             _ => {}
         }
     }
-    flush(&mut out, &mut current);
-    out
+
+    fn start(&mut self, kind: Kind, line: usize) {
+        self.flush();
+        self.current = Some(Block {
+            kind,
+            spans: Vec::new(),
+            line,
+        });
+    }
+
+    fn start_item(&mut self, line: usize) {
+        let depth = self
+            .lists
+            .len()
+            .saturating_sub(1)
+            .min(crate::instructions::MAX_INDENT / 2);
+        let marker = match self.lists.last_mut() {
+            Some(Some(n)) => {
+                *n += 1;
+                format!("{}.", *n - 1)
+            }
+            _ => "•".to_string(),
+        };
+        self.start(Kind::Item { marker, depth }, line);
+    }
+
+    fn push_text(&mut self, text: &str) {
+        let Some(block) = &mut self.current else {
+            return;
+        };
+        match block.spans.last_mut() {
+            Some(last) if last.style == self.style => last.text.push_str(text),
+            _ => block.spans.push(Span {
+                text: text.to_string(),
+                style: self.style.clone(),
+            }),
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(block) = self.current.take()
+            && !block.spans.iter().all(|s| s.text.trim().is_empty())
+        {
+            self.out.push(block);
+        }
+    }
 }
 
 /// Byte offsets where each line of `text` starts.
@@ -219,25 +237,6 @@ fn line_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
-}
-
-fn push_text(block: &mut Option<Block>, text: &str, style: &Style) {
-    let Some(block) = block else { return };
-    match block.spans.last_mut() {
-        Some(last) if last.style == *style => last.text.push_str(text),
-        _ => block.spans.push(Span {
-            text: text.to_string(),
-            style: style.clone(),
-        }),
-    }
-}
-
-fn flush(out: &mut Vec<Block>, current: &mut Option<Block>) {
-    if let Some(block) = current.take()
-        && !block.spans.iter().all(|s| s.text.trim().is_empty())
-    {
-        out.push(block);
-    }
 }
 
 /// A piece of text placed on a line: x from the line's start.

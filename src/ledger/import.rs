@@ -31,8 +31,6 @@ pub struct Skipped {
 pub struct Plan {
     pub rows: Vec<NewRow>,
     pub skipped: Vec<Skipped>,
-    pub encoding: &'static str,
-    pub delimiter: char,
 }
 
 /// Export text: UTF-8 (BOM or not) if it is valid UTF-8, Windows-1252 otherwise.
@@ -76,9 +74,8 @@ pub fn plan(
     note: &str,
 ) -> Result<Plan> {
     let bytes = std::fs::read(export).map_err(Error::io("read", export))?;
-    let (text, encoding) = decode(&bytes);
     // The CSV reader counts a CRLF file's lines wrong; the rows are the same with LF.
-    let text = text.replace("\r\n", "\n");
+    let text = decode(&bytes).0.replace("\r\n", "\n");
     let delimiter = detect_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter as u8)
@@ -90,25 +87,7 @@ pub fn plan(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name.trim()))
-    };
-    let missing = |name: &str, flag: &str| {
-        Error::Usage(format!(
-            "the export has no column `{name}` (it has: {}); name the right one with {flag}",
-            headers.join(", ")
-        ))
-    };
-    let id_col = find(&columns.id).ok_or_else(|| missing(&columns.id, "--id-column"))?;
-    let subject_col =
-        find(&columns.subject).ok_or_else(|| missing(&columns.subject, "--subject-column"))?;
-    let date_col = match &columns.date {
-        Some(name) => Some(find(name).ok_or_else(|| missing(name, "--date-column"))?),
-        None => find("date"),
-    };
-
+    let export_columns = find_columns(&headers, columns)?;
     let registered = registrations(ledger_bytes);
     let src = Source {
         path: export,
@@ -120,68 +99,27 @@ pub fn plan(
     let mut skipped = Vec::new();
     let mut seen: HashMap<u64, String> = HashMap::new();
     for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line()) as usize;
-                diagnostics.push(
-                    Diagnostic::error("E100", format!("the export row cannot be read: {e}"))
-                        .at(src.locate_line(line, 1, 1))
-                        .help("check the quotes in this row"),
-                );
+        let (line, row) = read_record(
+            record,
+            &src,
+            &lines,
+            delimiter,
+            &export_columns,
+            default_date,
+        );
+        let (id, subject, date) = match row {
+            Ok(row) => row,
+            Err(d) => {
+                diagnostics.push(*d);
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
-        let at = |col: usize| {
-            let raw = lines.get(line as usize - 1).copied().unwrap_or_default();
-            let (column, width) = field_span_with(raw, col, delimiter);
-            src.locate_line(line as usize, column, width)
-        };
-        let id_text = record.get(id_col).unwrap_or_default().trim();
-        let id = match parse_id(id_text) {
-            Ok(id) => id,
-            Err(why) => {
-                diagnostics.push(Diagnostic::error("E100", why).at(at(id_col)).help(
-                    "the ID column holds the number the app shows; choose it with --id-column",
-                ));
-                continue;
-            }
-        };
-        let subject = record
-            .get(subject_col)
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        if subject.is_empty() {
-            diagnostics.push(Diagnostic::error("E100", format!("ID {id} has no subject")).at(at(subject_col)).help("the subject column holds the host system's user reference; choose it with --subject-column"));
-            continue;
-        }
-        let date = match date_col {
-            Some(c) => match parse_export_date(record.get(c).unwrap_or_default()) {
-                Some(d) => d,
-                None => {
-                    diagnostics.push(Diagnostic::error("E100", format!("`{}` is not a date", record.get(c).unwrap_or_default().escape_debug())).at(at(c)).help("dates are read as YYYY-MM-DD or DD.MM.YYYY; choose the column with --date-column"));
-                    continue;
-                }
-            },
-            None => default_date.to_string(),
-        };
-        if registered.get(&id) == Some(&subject) {
+        if let Some(reason) = skip_reason(&registered, &seen, id, &subject) {
             skipped.push(Skipped {
                 line,
                 id,
                 subject,
-                reason: "already in the ledger",
-            });
-            continue;
-        }
-        if seen.get(&id) == Some(&subject) {
-            skipped.push(Skipped {
-                line,
-                id,
-                subject,
-                reason: "twice in the export",
+                reason,
             });
             continue;
         }
@@ -203,9 +141,119 @@ pub fn plan(
     Ok(Plan {
         rows: rows.into_iter().map(|r| r.2).collect(),
         skipped,
-        encoding,
-        delimiter,
     })
+}
+
+/// Why a row of the export is not appended: the same ID and subject are in the ledger, or
+/// came earlier in the export.
+fn skip_reason(
+    registered: &HashMap<u64, String>,
+    seen: &HashMap<u64, String>,
+    id: u64,
+    subject: &str,
+) -> Option<&'static str> {
+    if registered.get(&id).is_some_and(|s| s == subject) {
+        Some("already in the ledger")
+    } else if seen.get(&id).is_some_and(|s| s == subject) {
+        Some("twice in the export")
+    } else {
+        None
+    }
+}
+
+/// One record of the export: its line, and (ID, subject, date) or the E100 that says why not.
+fn read_record(
+    record: csv::Result<csv::StringRecord>,
+    src: &Source,
+    lines: &[&str],
+    delimiter: char,
+    columns: &ExportColumns,
+    default_date: &str,
+) -> (u64, ExportRow) {
+    match record {
+        Ok(record) => {
+            let line = record.position().map_or(0, |p| p.line());
+            let at = |col: usize| {
+                let raw = lines.get(line as usize - 1).copied().unwrap_or_default();
+                let (column, width) = field_span_with(raw, col, delimiter);
+                src.locate_line(line as usize, column, width)
+            };
+            (line, export_row(&record, columns, default_date, &at))
+        }
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line()) as usize;
+            let d = Diagnostic::error("E100", format!("the export row cannot be read: {e}"))
+                .at(src.locate_line(line, 1, 1))
+                .help("check the quotes in this row");
+            (line as u64, Err(Box::new(d)))
+        }
+    }
+}
+
+/// A row of the export as (ID, subject, date), or why it cannot be imported.
+type ExportRow = std::result::Result<(u64, String, String), Box<Diagnostic>>;
+
+/// Where the export keeps the ID, the subject and (if any) the date.
+struct ExportColumns {
+    id: usize,
+    subject: usize,
+    date: Option<usize>,
+}
+
+fn find_columns(headers: &[String], columns: &Columns) -> Result<ExportColumns> {
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name.trim()))
+    };
+    let missing = |name: &str, flag: &str| {
+        Error::Usage(format!(
+            "the export has no column `{name}` (it has: {}); name the right one with {flag}",
+            headers.join(", ")
+        ))
+    };
+    Ok(ExportColumns {
+        id: find(&columns.id).ok_or_else(|| missing(&columns.id, "--id-column"))?,
+        subject: find(&columns.subject)
+            .ok_or_else(|| missing(&columns.subject, "--subject-column"))?,
+        date: match &columns.date {
+            Some(name) => Some(find(name).ok_or_else(|| missing(name, "--date-column"))?),
+            None => find("date"),
+        },
+    })
+}
+
+/// One row of the export: (ID, subject, date), or the E100 at the field that is wrong.
+fn export_row(
+    record: &csv::StringRecord,
+    columns: &ExportColumns,
+    default_date: &str,
+    at: &dyn Fn(usize) -> crate::diag::Location,
+) -> ExportRow {
+    let field = |c: usize| record.get(c).unwrap_or_default();
+    let id = parse_id(field(columns.id).trim()).map_err(|why| {
+        Diagnostic::error("E100", why)
+            .at(at(columns.id))
+            .help("the ID column holds the number the app shows; choose it with --id-column")
+    })?;
+    let subject = field(columns.subject).trim().to_string();
+    if subject.is_empty() {
+        return Err(Box::new(Diagnostic::error("E100", format!("ID {id} has no subject")).at(at(columns.subject)).help("the subject column holds the host system's user reference; choose it with --subject-column")));
+    }
+    let date = match columns.date {
+        Some(c) => parse_export_date(field(c)).ok_or_else(|| {
+            Diagnostic::error(
+                "E100",
+                format!("`{}` is not a date", field(c).escape_debug()),
+            )
+            .at(at(c))
+            .help(
+                "dates are read as YYYY-MM-DD or DD.MM.YYYY; choose the column with --date-column",
+            )
+        })?,
+        None => default_date.to_string(),
+    };
+    Ok((id, subject, date))
 }
 
 /// Active registrations in the ledger: ID → subject.

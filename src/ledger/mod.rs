@@ -156,13 +156,8 @@ fn resolve<B: BufRead>(
                 1,
             );
         }
-        let severity = if p.code.starts_with('W') {
-            Severity::Warning
-        } else {
-            Severity::Error
-        };
         diagnostics.push(Diagnostic {
-            severity,
+            severity: severity(p.code),
             code: p.code,
             message: p.message.clone(),
             location: Some(Location {
@@ -175,19 +170,20 @@ fn resolve<B: BufRead>(
             help: Some(help),
         });
     }
+    diagnostics.extend(not_shown(path, &problems[shown.len()..]));
+    Ok(diagnostics)
+}
+
+/// One line per code for the problems past [`MAX_SHOWN`].
+fn not_shown(path: &Path, rest: &[&Problem]) -> Vec<Diagnostic> {
     let mut more: std::collections::BTreeMap<&str, usize> = Default::default();
-    for p in &problems[shown.len()..] {
+    for p in rest {
         *more.entry(p.code).or_default() += 1;
     }
-    for (code, count) in more {
-        let severity = if code.starts_with('W') {
-            Severity::Warning
-        } else {
-            Severity::Error
-        };
-        diagnostics.push(
+    more.into_iter()
+        .map(|(code, count)| {
             Diagnostic {
-                severity,
+                severity: severity(code),
                 code,
                 message: format!("{count} more {code} problems are not shown"),
                 location: None,
@@ -195,10 +191,17 @@ fn resolve<B: BufRead>(
                     "fix the ones above and run check again; it shows the first {MAX_SHOWN}"
                 )),
             }
-            .in_file(path),
-        );
+            .in_file(path)
+        })
+        .collect()
+}
+
+fn severity(code: &str) -> Severity {
+    if code.starts_with('W') {
+        Severity::Warning
+    } else {
+        Severity::Error
     }
-    Ok(diagnostics)
 }
 
 /// The text of some lines of a file (CR and a leading BOM removed).

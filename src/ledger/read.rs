@@ -129,7 +129,6 @@ impl<R: Read> LedgerReader<R> {
             .from_reader(source);
         let mut header = csv::ByteRecord::new();
         let read = csv.read_byte_record(&mut header);
-        let help = "the first line names the columns: date,event,id,subject,note (in any order)";
         match read {
             Ok(true) => {}
             Ok(false) => {
@@ -147,47 +146,11 @@ impl<R: Read> LedgerReader<R> {
                     None,
                     "E100",
                     format!("the header cannot be read: {e}"),
-                    help,
+                    HEADER_HELP,
                 ));
             }
         }
-        let mut order = [usize::MAX; 5];
-        for (i, name) in header.iter().enumerate() {
-            let name = dialect::text(name).trim().to_ascii_lowercase();
-            match COLUMNS.iter().position(|c| *c == name) {
-                Some(c) if order[c] == usize::MAX => order[c] = i,
-                Some(_) => {
-                    return Err(Problem::new(
-                        1,
-                        None,
-                        "E100",
-                        format!("the header names `{name}` twice"),
-                        help,
-                    ));
-                }
-                None => {
-                    let hint = crate::diag::did_you_mean(&name, COLUMNS)
-                        .map(|c| format!("did you mean `{c}`? "))
-                        .unwrap_or_default();
-                    return Err(Problem::new(
-                        1,
-                        None,
-                        "E100",
-                        format!("the header has an unknown column `{name}`"),
-                        format!("{hint}{help}"),
-                    ));
-                }
-            }
-        }
-        if let Some(missing) = (0..5).find(|&c| order[c] == usize::MAX) {
-            return Err(Problem::new(
-                1,
-                None,
-                "E100",
-                format!("the header lacks the column `{}`", COLUMNS[missing]),
-                help,
-            ));
-        }
+        let order = column_order(&header)?;
         Ok(LedgerReader {
             csv,
             record: csv::ByteRecord::new(),
@@ -268,129 +231,162 @@ impl<R: Read> LedgerReader<R> {
                 "every row has the header's columns; quote a subject or note that holds a comma",
             ));
         }
-        // Rows of one day come together: parse a date once.
-        let day = match self.last_date.get() {
-            Some((bytes, len, day)) if self.field(DATE) == &bytes[..len] => day,
-            _ => {
-                let date = self.text(DATE);
-                let day = parse_date(&date).ok_or_else(|| {
-                    Problem::new(
-                        line,
-                        Some(DATE),
-                        "E100",
-                        format!("`{}` is not a date", date.escape_debug()),
-                        "write dates as YYYY-MM-DD (or an RFC 3339 date-time, or DD.MM.YYYY)",
-                    )
-                })?;
-                let mut bytes = [0; 40];
-                if date.len() <= bytes.len() {
-                    bytes[..date.len()].copy_from_slice(date.as_bytes());
-                    self.last_date.set(Some((bytes, date.len(), day)));
-                }
-                day
-            }
-        };
+        let day = self.day(line)?;
         let (event, id, subject) = (self.text(EVENT), self.text(ID), self.text(SUBJECT));
-        let (event, id, subject) = (event.as_ref(), id.as_ref(), subject.as_ref());
-        let event = match event {
-            "created" => {
-                if !id.is_empty() {
-                    return Err(Problem::new(
-                        line,
-                        Some(ID),
-                        "E100",
-                        "a `created` row has no ID".into(),
-                        "leave the id empty; the subject is the mode",
-                    ));
-                }
-                let mode = match subject {
-                    "self-service" => Mode::SelfService,
-                    "admin-managed" => Mode::AdminManaged,
-                    "" => {
-                        return Err(Problem::new(
-                            line,
-                            Some(SUBJECT),
-                            "E100",
-                            "the `created` row lacks the mode".into(),
-                            "write `self-service` or `admin-managed` as the subject",
-                        ));
-                    }
-                    other => {
-                        return Err(Problem::new(
-                            line,
-                            Some(SUBJECT),
-                            "E100",
-                            format!("`{}` is not a mode", other.escape_debug()),
-                            "write `self-service` or `admin-managed` as the subject",
-                        ));
-                    }
-                };
-                Event::Created(mode)
-            }
-            "assigned" => {
-                let (first, last) = parse_range(id).map_err(|why| {
-                    Problem::new(
-                        line,
-                        Some(ID),
-                        "E100",
-                        why,
-                        "write an ID (1005) or a range (1005-1010) as Manager's Settings show them",
-                    )
-                })?;
-                if !subject.is_empty() {
-                    return Err(Problem::new(
-                        line,
-                        Some(SUBJECT),
-                        "E100",
-                        "an `assigned` row has no subject".into(),
-                        "leave the subject empty; put remarks in the note",
-                    ));
-                }
-                Event::Assigned(first, last)
-            }
-            "registered" | "revoked" => {
-                let id = parse_id(id).map_err(|why| {
-                    Problem::new(
-                        line,
-                        Some(ID),
-                        "E100",
-                        why,
-                        "write the one ID the app shows, e.g. 1005",
-                    )
-                })?;
-                if event == "registered" {
-                    if subject.trim().is_empty() {
-                        return Err(Problem::new(
-                            line,
-                            Some(SUBJECT),
-                            "E100",
-                            "a `registered` row lacks its subject".into(),
-                            "write the host system's user reference as the subject",
-                        ));
-                    }
-                    Event::Registered(id)
-                } else {
-                    Event::Revoked(id)
-                }
-            }
-            other => {
-                let hint = crate::diag::did_you_mean(
-                    other,
-                    ["created", "assigned", "registered", "revoked"],
-                )
-                .map(|e| format!("did you mean `{e}`? "))
-                .unwrap_or_default();
-                return Err(Problem::new(
-                    line,
-                    Some(EVENT),
-                    "E100",
-                    format!("`{}` is not an event", other.escape_debug()),
-                    format!("{hint}the events are created, assigned, registered and revoked"),
-                ));
-            }
+        let event = match event.as_ref() {
+            "created" => created(line, &id, &subject)?,
+            "assigned" => assigned(line, &id, &subject)?,
+            "registered" => Event::Registered(one_id(line, &id)?),
+            "revoked" => Event::Revoked(one_id(line, &id)?),
+            other => return Err(unknown_event(line, other)),
         };
+        if matches!(event, Event::Registered(_)) && subject.trim().is_empty() {
+            return Err(Problem::new(
+                line,
+                Some(SUBJECT),
+                "E100",
+                "a `registered` row lacks its subject".into(),
+                "write the host system's user reference as the subject",
+            ));
+        }
         Ok(Row { line, day, event })
     }
+
+    /// The row's day. Rows of one day come together: a date is parsed once.
+    fn day(&self, line: u64) -> Result<Day, Problem> {
+        if let Some((bytes, len, day)) = self.last_date.get()
+            && self.field(DATE) == &bytes[..len]
+        {
+            return Ok(day);
+        }
+        let date = self.text(DATE);
+        let day = parse_date(&date).ok_or_else(|| {
+            Problem::new(
+                line,
+                Some(DATE),
+                "E100",
+                format!("`{}` is not a date", date.escape_debug()),
+                "write dates as YYYY-MM-DD (or an RFC 3339 date-time, or DD.MM.YYYY)",
+            )
+        })?;
+        let mut bytes = [0; 40];
+        if date.len() <= bytes.len() {
+            bytes[..date.len()].copy_from_slice(date.as_bytes());
+            self.last_date.set(Some((bytes, date.len(), day)));
+        }
+        Ok(day)
+    }
+}
+
+const HEADER_HELP: &str =
+    "the first line names the columns: date,event,id,subject,note (in any order)";
+
+/// Where the header puts each of [`COLUMNS`]: every one once, no other.
+fn column_order(header: &csv::ByteRecord) -> Result<[usize; 5], Problem> {
+    let problem = |message: String, help: String| Problem::new(1, None, "E100", message, help);
+    let mut order = [usize::MAX; 5];
+    for (i, name) in header.iter().enumerate() {
+        let name = dialect::text(name).trim().to_ascii_lowercase();
+        match COLUMNS.iter().position(|c| *c == name) {
+            Some(c) if order[c] == usize::MAX => order[c] = i,
+            Some(_) => {
+                let message = format!("the header names `{name}` twice");
+                return Err(problem(message, HEADER_HELP.into()));
+            }
+            None => {
+                let hint = crate::diag::did_you_mean(&name, COLUMNS)
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                let message = format!("the header has an unknown column `{name}`");
+                return Err(problem(message, format!("{hint}{HEADER_HELP}")));
+            }
+        }
+    }
+    match (0..5).find(|&c| order[c] == usize::MAX) {
+        Some(missing) => Err(problem(
+            format!("the header lacks the column `{}`", COLUMNS[missing]),
+            HEADER_HELP.into(),
+        )),
+        None => Ok(order),
+    }
+}
+
+fn created(line: u64, id: &str, subject: &str) -> Result<Event, Problem> {
+    if !id.is_empty() {
+        return Err(Problem::new(
+            line,
+            Some(ID),
+            "E100",
+            "a `created` row has no ID".into(),
+            "leave the id empty; the subject is the mode",
+        ));
+    }
+    let help = "write `self-service` or `admin-managed` as the subject";
+    match subject {
+        "self-service" => Ok(Event::Created(Mode::SelfService)),
+        "admin-managed" => Ok(Event::Created(Mode::AdminManaged)),
+        "" => Err(Problem::new(
+            line,
+            Some(SUBJECT),
+            "E100",
+            "the `created` row lacks the mode".into(),
+            help,
+        )),
+        other => Err(Problem::new(
+            line,
+            Some(SUBJECT),
+            "E100",
+            format!("`{}` is not a mode", other.escape_debug()),
+            help,
+        )),
+    }
+}
+
+fn assigned(line: u64, id: &str, subject: &str) -> Result<Event, Problem> {
+    let (first, last) = parse_range(id).map_err(|why| {
+        Problem::new(
+            line,
+            Some(ID),
+            "E100",
+            why,
+            "write an ID (1005) or a range (1005-1010) as Manager's Settings show them",
+        )
+    })?;
+    if !subject.is_empty() {
+        return Err(Problem::new(
+            line,
+            Some(SUBJECT),
+            "E100",
+            "an `assigned` row has no subject".into(),
+            "leave the subject empty; put remarks in the note",
+        ));
+    }
+    Ok(Event::Assigned(first, last))
+}
+
+fn one_id(line: u64, id: &str) -> Result<u64, Problem> {
+    parse_id(id).map_err(|why| {
+        Problem::new(
+            line,
+            Some(ID),
+            "E100",
+            why,
+            "write the one ID the app shows, e.g. 1005",
+        )
+    })
+}
+
+fn unknown_event(line: u64, event: &str) -> Problem {
+    let hint = crate::diag::did_you_mean(event, ["created", "assigned", "registered", "revoked"])
+        .map(|e| format!("did you mean `{e}`? "))
+        .unwrap_or_default();
+    Problem::new(
+        line,
+        Some(EVENT),
+        "E100",
+        format!("`{}` is not an event", event.escape_debug()),
+        format!("{hint}the events are created, assigned, registered and revoked"),
+    )
 }
 
 /// What the CSV reader reads: the file as it is, or with CRLF turned into LF.

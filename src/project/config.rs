@@ -142,7 +142,7 @@ impl Config {
 }
 
 /// Where `project.toml` is, given a folder or the file itself.
-pub fn manifest_path(project: &Path) -> PathBuf {
+pub fn toml_path(project: &Path) -> PathBuf {
     if project.is_dir() {
         project.join(FILE_NAME)
     } else {
@@ -161,7 +161,7 @@ pub fn load(project: &Path) -> Result<Config> {
 /// Reads `project.toml`: the config when it parsed (even if values are wrong), and every
 /// problem found. `Err` only when the file cannot be read.
 pub fn read(project: &Path) -> Result<(Option<Config>, Vec<Diagnostic>)> {
-    let path = manifest_path(project);
+    let path = toml_path(project);
     let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
     Ok(from_bytes(&path, &bytes))
 }
@@ -421,14 +421,35 @@ fn section_keys(section: &str) -> &'static [&'static str] {
 
 /// The second pass: every value in its range, every rule of SPEC that needs no other file.
 fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
-    let src = config.source();
-    let mut error = |code: &'static str, span: Range<usize>, message: String, help: &str| {
-        diags.push(
+    let mut r = Report {
+        src: config.source(),
+        diags,
+    };
+    project_values(config, &mut r);
+    activation_values(config, &mut r);
+    app_links(config, &mut r);
+    registration_and_contact(config, &mut r);
+    kit_values(config, &mut r);
+}
+
+/// Where the second pass reports to.
+struct Report<'a> {
+    src: Source<'a>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    fn error(&mut self, code: &'static str, span: Range<usize>, message: String, help: &str) {
+        self.diags.push(
             Diagnostic::error(code, message)
-                .at(src.locate(span))
+                .at(self.src.locate(span))
                 .help(help),
         );
-    };
+    }
+}
+
+/// `[project]`: id, name, mode, languages.
+fn project_values(config: &Config, r: &mut Report) {
     let p = &config.project;
 
     let id = p.id.get_ref();
@@ -438,7 +459,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        error(
+        r.error(
             "E001",
             p.id.span(),
             format!("the project id `{}` is not valid", id.escape_debug()),
@@ -446,7 +467,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
         );
     }
     if p.name.get_ref().trim().is_empty() {
-        error(
+        r.error(
             "E001",
             p.name.span(),
             "the project name is empty".into(),
@@ -454,7 +475,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
         );
     }
     if !*p.self_service.get_ref() {
-        error(
+        r.error(
             "E002",
             p.self_service.span(),
             "the project is not a self-service project".into(),
@@ -462,7 +483,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
         );
     } else {
         if let Some(auto_sync) = &p.auto_sync {
-            error(
+            r.error(
                 "E003",
                 auto_sync.span(),
                 "`auto_sync` is configured in a self-service project".into(),
@@ -470,7 +491,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
             );
         }
         if let Some(users) = &config.users {
-            error(
+            r.error(
                 "E003",
                 users.clone(),
                 "`users` are configured in a self-service project".into(),
@@ -478,9 +499,15 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    language_values(config, r);
+}
+
+/// `[project] languages`: at least one, each a tag as written, each once.
+fn language_values(config: &Config, r: &mut Report) {
+    let p = &config.project;
     let languages = p.languages.get_ref();
     if languages.is_empty() {
-        error(
+        r.error(
             "E001",
             p.languages.span(),
             "no language is configured".into(),
@@ -500,9 +527,9 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
                     "use a tag such as `en`, `de`, `pt-BR`".into(),
                 ),
             };
-            error("E001", lang.span(), message, &help);
+            r.error("E001", lang.span(), message, &help);
         } else if languages[..i].iter().any(|l| l.get_ref() == lang.get_ref()) {
-            error(
+            r.error(
                 "E001",
                 lang.span(),
                 format!("the language `{}` is named twice", lang.get_ref()),
@@ -510,22 +537,25 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
 
+/// `[activation]`: exactly one of `qr` and `payload`.
+fn activation_values(config: &Config, r: &mut Report) {
     let a = &config.activation;
     match (&a.qr, &a.payload) {
-        (Some(_), Some(payload)) => error(
+        (Some(_), Some(payload)) => r.error(
             "E001",
             payload.span(),
             "`[activation]` has both `qr` and `payload`".into(),
             "keep exactly one: the image downloaded from Manager, or its content",
         ),
-        (None, None) => error(
+        (None, None) => r.error(
             "E001",
             0..0,
             "`[activation]` has neither `qr` nor `payload`".into(),
             "add `qr = \"activation-qr.png\"` with the image from Manager's Settings",
         ),
-        (None, Some(payload)) if payload.get_ref().is_empty() => error(
+        (None, Some(payload)) if payload.get_ref().is_empty() => r.error(
             "E001",
             payload.span(),
             "the activation payload is empty".into(),
@@ -533,20 +563,23 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
         ),
         _ => {}
     }
+}
 
+/// `[apps]`: one of link and image per store; links on the store's host (E005).
+fn app_links(config: &Config, r: &mut Report) {
     let apps = &config.apps;
     for (store, link, image) in [
         ("app_store", &apps.app_store, &apps.app_store_qr),
         ("google_play", &apps.google_play, &apps.google_play_qr),
     ] {
         match (link, image) {
-            (Some(link), Some(_)) => error(
+            (Some(link), Some(_)) => r.error(
                 "E001",
                 link.span(),
                 format!("`{store}` and `{store}_qr` are both set"),
                 "keep exactly one: the link BALTECH publishes, or its downloaded QR image",
             ),
-            (None, None) => error(
+            (None, None) => r.error(
                 "E001",
                 0..0,
                 format!("`[apps]` has neither `{store}` nor `{store}_qr`"),
@@ -554,20 +587,23 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
             ),
             (Some(link), None) => {
                 if let Err(why) = check_store_link(store, link.get_ref()) {
-                    error("E005", link.span(), why, store_help(store));
+                    r.error("E005", link.span(), why, store_help(store));
                 }
             }
             (None, Some(_)) => {}
         }
     }
+}
 
+/// `[registration]` url and instructions path, `[contact]` and `[email]` addresses.
+fn registration_and_contact(config: &Config, r: &mut Report) {
     if let Some(url) = &config.registration.url {
         let u = url.get_ref();
         if !(u.starts_with("https://") || u.starts_with("http://"))
             || u.len() <= 8
             || u.chars().any(|c| c.is_whitespace() || c.is_control())
         {
-            error(
+            r.error(
                 "E001",
                 url.span(),
                 format!("`{}` is not a web address", u.escape_debug()),
@@ -580,9 +616,9 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
         .instructions
         .get_ref()
         .contains("{lang}")
-        && languages.len() > 1
+        && config.project.languages.get_ref().len() > 1
     {
-        error(
+        r.error(
             "E001",
             config.registration.instructions.span(),
             "the instructions path has no `{lang}`".into(),
@@ -592,7 +628,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     if let Some(email) = &config.contact.email {
         let e = email.get_ref();
         if !e.contains('@') || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            error(
+            r.error(
                 "E001",
                 email.span(),
                 format!("`{}` is not an email address", e.escape_debug()),
@@ -602,7 +638,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     }
     for address in [&config.email.from, &config.email.to].into_iter().flatten() {
         if mailbox(address.get_ref()).is_none() {
-            error(
+            r.error(
                 "E001",
                 address.span(),
                 format!(
@@ -613,7 +649,10 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
 
+/// `[kit]`: outputs, paper, EC level, code size and date.
+fn kit_values(config: &Config, r: &mut Report) {
     let kit = &config.kit;
     for (key, list, allowed) in [
         ("outputs", &kit.outputs, &OUTPUTS[..]),
@@ -621,7 +660,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     ] {
         if let Some(list) = list {
             if list.get_ref().is_empty() {
-                error(
+                r.error(
                     "E001",
                     list.span(),
                     format!("`{key}` is empty"),
@@ -634,7 +673,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => format!("choose from: {}", allowed.join(", ")),
                     };
-                    error(
+                    r.error(
                         "E001",
                         item.span(),
                         format!(
@@ -650,7 +689,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     if let Some(ec) = &kit.qr_ec
         && !["L", "M", "Q", "H"].contains(&ec.get_ref().as_str())
     {
-        error(
+        r.error(
             "E001",
             ec.span(),
             format!(
@@ -663,7 +702,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     if let Some(size) = &kit.qr_size_mm
         && !QR_SIZE_MM.contains(size.get_ref())
     {
-        error(
+        r.error(
             "E001",
             size.span(),
             format!(
@@ -678,7 +717,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
     if let Some(date) = &kit.date {
         let d = date.get_ref();
         if d.date.is_none() || d.time.is_some() {
-            error(
+            r.error(
                 "E001",
                 date.span(),
                 "`date` must be a calendar date".into(),

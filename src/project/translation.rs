@@ -4,10 +4,10 @@
 //! instructions) or another configured language's instructions, word for word.
 
 use super::config::Config;
+use super::validate::Instructions;
 use crate::diag::{Diagnostic, Source};
 use crate::theme::{self, Theme};
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
 
 /// Share of comparable strings or lines that makes a text a copy.
 const COPIED: f32 = 0.5;
@@ -17,7 +17,7 @@ pub fn check(
     config: &Config,
     src: &Source,
     theme: &Theme,
-    instructions: &BTreeMap<String, (PathBuf, String)>,
+    instructions: &BTreeMap<String, Instructions>,
     diags: &mut Vec<Diagnostic>,
 ) {
     for lang in theme.strings.keys() {
@@ -37,13 +37,12 @@ pub fn check(
         .map(|l| l.get_ref())
         .collect();
     for (i, lang) in languages.iter().enumerate() {
-        let Some((path, text)) = instructions.get(*lang) else {
+        let Some(Instructions { path, text, .. }) = instructions.get(*lang) else {
             continue;
         };
-        let earlier = languages[..i].iter().filter_map(|l| {
-            let (_, text) = instructions.get(*l)?;
-            Some((l.as_str(), text.as_str()))
-        });
+        let earlier = languages[..i]
+            .iter()
+            .filter_map(|l| Some((l.as_str(), instructions.get(*l)?.text.as_str())));
         let starters = theme::STARTERS.iter().map(|(l, t)| (*l, *t));
         let copy = starters.chain(earlier).find(|(other, other_text)| {
             primary(other) != primary(lang) && share(text, other_text) >= COPIED

@@ -44,35 +44,23 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         .map(|l| l.get_ref().clone())
         .collect();
     let theme = theme(config, &src, &languages, diags);
+    let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.get_ref().clone());
     let contact = Contact {
-        name: config.contact.name.as_ref().map(|s| s.get_ref().clone()),
-        email: config.contact.email.as_ref().map(|s| s.get_ref().clone()),
-        phone: config.contact.phone.as_ref().map(|s| s.get_ref().clone()),
+        name: text(&config.contact.name),
+        email: text(&config.contact.email),
+        phone: text(&config.contact.phone),
     };
     let kit = kit_settings(config, ec);
     let vars = variables(config, &contact, &kit);
-    let mut instructions = BTreeMap::new();
-    let mut instruction_files = BTreeMap::new();
-    let mut raw = BTreeMap::new();
-    for lang in &languages {
-        if let Some(read) = instructions_for(config, &src, lang, &vars, diags) {
-            instructions.insert(lang.clone(), read.filled);
-            instruction_files.insert(lang.clone(), read.path.clone());
-            raw.insert(lang.clone(), (read.path, read.text));
-        }
-    }
+    let read: BTreeMap<String, Instructions> = languages
+        .iter()
+        .filter_map(|l| Some((l.clone(), instructions_for(config, &src, l, &vars, diags)?)))
+        .collect();
     if let Some(theme) = &theme {
         if kit.outputs.iter().any(|o| o == "pdf") {
-            check_glyphs(
-                config,
-                &src,
-                theme,
-                &instructions,
-                &instruction_files,
-                diags,
-            );
+            check_glyphs(config, &src, theme, &read, diags);
         }
-        super::translation::check(config, &src, theme, &raw, diags);
+        super::translation::check(config, &src, theme, &read, diags);
     }
     let codes = codes?;
     let draft = super::stand_in::check(config, &src, &codes, diags);
@@ -82,30 +70,25 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         name: config.project.name.get_ref().clone(),
         languages,
         codes,
-        registration_url: config
-            .registration
-            .url
-            .as_ref()
-            .map(|u| u.get_ref().clone()),
+        registration_url: text(&config.registration.url),
         contact,
-        email_from: config
-            .email
-            .from
-            .as_ref()
-            .and_then(|a| config::mailbox(a.get_ref())),
-        email_to: config
-            .email
-            .to
-            .as_ref()
-            .and_then(|a| config::mailbox(a.get_ref())),
+        email_from: mailbox(&config.email.from),
+        email_to: mailbox(&config.email.to),
         ids_first: *config.ids.first.get_ref(),
         kit,
         theme: theme?,
-        instructions,
-        instruction_files,
+        instruction_files: read
+            .iter()
+            .map(|(l, r)| (l.clone(), r.path.clone()))
+            .collect(),
+        instructions: read.into_iter().map(|(l, r)| (l, r.filled)).collect(),
         places: places(config, &src),
         draft,
     })
+}
+
+fn mailbox(address: &Option<Spanned<String>>) -> Option<(Option<String>, String)> {
+    config::mailbox(address.as_ref()?.get_ref())
 }
 
 /// The four codes, each encoded once.
@@ -237,10 +220,10 @@ fn variables(config: &Config, contact: &Contact, kit: &KitSettings) -> tera::Con
 }
 
 /// An instructions file as read and as filled in.
-struct Instructions {
-    path: PathBuf,
-    text: String,
-    filled: String,
+pub struct Instructions {
+    pub path: PathBuf,
+    pub text: String,
+    pub filled: String,
 }
 
 fn instructions_for(
@@ -429,8 +412,7 @@ fn check_glyphs(
     config: &Config,
     src: &Source,
     theme: &crate::theme::Theme,
-    instructions: &BTreeMap<String, String>,
-    files: &BTreeMap<String, PathBuf>,
+    instructions: &BTreeMap<String, Instructions>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let faces: Vec<rustybuzz::Face> = [crate::theme::FONT_REGULAR, crate::theme::FONT_BOLD]
@@ -462,11 +444,11 @@ fn check_glyphs(
                 .help(help),
         );
     }
-    for (lang, text) in instructions {
-        if let (Some((at, c)), Some(path)) = (missing(text), files.get(lang)) {
+    for read in instructions.values() {
+        if let Some((at, c)) = missing(&read.filled) {
             // The filled text is not the file; find the character in the file itself.
-            let raw = std::fs::read_to_string(path).unwrap_or_default();
-            let file = Source { path, text: &raw };
+            let (path, raw) = (&read.path, &read.text);
+            let file = Source { path, text: raw };
             let located = match raw.find(c) {
                 Some(i) => Diagnostic::error("E008", message(c, "the instructions"))
                     .at(file.locate(i..i + c.len_utf8())),

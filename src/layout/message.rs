@@ -1,6 +1,6 @@
-//! The short chat message.
+//! The short chat message, composed from the theme's `message.txt`: whether it fits a chat
+//! app is decided here, for `check` and `build` alike.
 
-use super::KitFile;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::project::Project;
@@ -9,7 +9,7 @@ use serde_json::json;
 /// Chat apps cut or fold longer messages.
 pub const MESSAGE_MAX_CHARS: usize = 1000;
 
-pub fn message(project: &Project, lang: &str) -> Result<KitFile> {
+pub fn compose(project: &Project, lang: &str) -> Result<String> {
     let codes: serde_json::Map<_, _> = project
         .codes
         .all()
@@ -23,7 +23,7 @@ pub fn message(project: &Project, lang: &str) -> Result<KitFile> {
         "codes": codes,
         "contact": project.contact,
     });
-    let mut text = super::page::render_template(project, "message.txt", &context)?;
+    let mut text = project.theme.render("message.txt", &context)?;
     if project.draft {
         text = format!("{}\n\n{text}", project.strings(lang)["draft"]);
     }
@@ -31,7 +31,7 @@ pub fn message(project: &Project, lang: &str) -> Result<KitFile> {
     if chars > MESSAGE_MAX_CHARS {
         return Err(Error::Invalid(vec![too_long(project, lang, chars)]));
     }
-    Ok(KitFile::new(format!("message.{lang}.txt"), text, vec![]))
+    Ok(text)
 }
 
 /// E008 for a message over the limit, at its cause: the project name or the registration
