@@ -2,10 +2,11 @@
 //! `cargo bench --bench build`. Twice per example: the whole kit, and the web part alone
 //! (page, Markdown, codes, chat message) that needs no PDF or image rendering.
 
+use mobileid_kit::project::model::Output;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const WEB: [&str; 4] = ["html", "md", "qr", "message"];
+const WEB: [Output; 4] = [Output::Html, Output::Md, Output::Qr, Output::Message];
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-projects");
@@ -25,9 +26,9 @@ fn main() {
                 let (project, _) =
                     mobileid_kit::project::validate::load(&source).expect("valid example");
                 validate.push(start.elapsed());
-                let outputs: Vec<String> = match part {
+                let outputs: Vec<Output> = match part {
                     "all" => project.kit.outputs.clone(),
-                    _ => WEB.iter().map(|s| s.to_string()).collect(),
+                    _ => WEB.to_vec(),
                 };
                 let files = mobileid_kit::kit::build(&project, &outputs, &project.languages)
                     .expect("renders")

@@ -1,7 +1,7 @@
 //! Time per flyer and card sheet, and their sizes, for the example projects, in release:
 //! `cargo bench --bench pdf`.
 
-use mobileid_kit::kit::pdf::{self, Fonts};
+use mobileid_kit::kit::pdf;
 use std::path::Path;
 use std::time::Instant;
 
@@ -15,7 +15,6 @@ fn main() {
     );
     for source in sources {
         let (project, _) = mobileid_kit::project::validate::load(&source).expect("valid example");
-        let fonts = Fonts::of(&project).expect("fonts");
         for lang in &project.languages {
             let laid = mobileid_kit::kit::print_kit(&project, lang).expect("fits");
             for (i, document) in laid.documents.iter().enumerate() {
@@ -27,9 +26,7 @@ fn main() {
                     std::hint::black_box(&again.documents[i]);
                     layout.push(start.elapsed());
                     let start = Instant::now();
-                    bytes = pdf::write(&project, &fonts, document)
-                        .expect("writes")
-                        .len();
+                    bytes = pdf::write(&project, document).expect("writes").len();
                     write.push(start.elapsed());
                 }
                 layout.sort();

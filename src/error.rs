@@ -1,4 +1,5 @@
-//! The program's one error type. Its variants map to the exit codes of SPEC.
+//! The program's one error type. Each variant's `Display` is the sentence the admin reads;
+//! `exit_code` maps it to SPEC's exit status.
 
 use crate::diag::{Diagnostic, display_path};
 use std::fmt;
@@ -14,10 +15,55 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// The command was asked for something it cannot do (exit 2).
-    Usage(String),
+    /// A PROJECT given is a folder with no `project.toml` in it or below it.
+    NoProject { dir: PathBuf },
+    /// `--only` or `--lang` names what the project does not configure.
+    NotConfigured {
+        what: &'static str,
+        item: String,
+        key: &'static str,
+        project: String,
+        configured: Vec<String>,
+    },
+    /// An argument that is not what it must be.
+    BadArgument {
+        arg: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// `--baseline` compares one ledger, but several projects were found.
+    BaselineForMany { projects: usize },
+    /// A ledger command on a project whose `[ids]` names no ledger.
+    NoLedger { project: PathBuf },
+    /// A baseline or an export that cannot be read as CSV.
+    UnreadableCsv {
+        what: &'static str,
+        path: PathBuf,
+        why: String,
+    },
+    /// `ledger import --…-column` names a column the export does not have.
+    NoColumn {
+        name: String,
+        has: Vec<String>,
+        flag: &'static str,
+    },
+    /// A file in the way of what the program writes, which it will not overwrite.
+    InTheWay { path: PathBuf, why: InTheWay },
+    /// `verify` was given a folder that holds no kit, or a manifest it cannot read.
+    NoKit { path: PathBuf, why: String },
     /// A fault inside the program, not in its inputs (exit 2): what went wrong, in words.
     Internal(String),
+}
+
+/// Why a file is in the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InTheWay {
+    /// The kit's folder is a file.
+    NotAFolder,
+    /// A file the program did not write would be replaced.
+    NotOurs,
+    /// `init` writes only new files.
+    Exists,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -37,7 +83,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) => 1,
-            Error::Io { .. } | Error::Usage(_) | Error::Internal(_) => 2,
+            _ => 2,
         }
     }
 }
@@ -54,7 +100,62 @@ impl fmt::Display for Error {
                 path,
                 source,
             } => write!(f, "could not {action} {}: {source}", display_path(path)),
-            Error::Usage(message) => write!(f, "{message}"),
+            Error::NoProject { dir } => {
+                let dir = display_path(dir);
+                write!(
+                    f,
+                    "no project.toml found in {dir}; run `mobileid-kit init {dir}` to start a project"
+                )
+            }
+            Error::NotConfigured {
+                what,
+                item,
+                key,
+                project,
+                configured,
+            } => write!(
+                f,
+                "the {what} `{item}` is not in {key} of project `{project}` ({})",
+                configured.join(", ")
+            ),
+            Error::BadArgument {
+                arg,
+                value,
+                expected,
+            } => write!(f, "{arg} `{}` is not {expected}", value.escape_debug()),
+            Error::BaselineForMany { projects } => write!(
+                f,
+                "--baseline compares one ledger, but {projects} projects were found; name one project"
+            ),
+            Error::NoLedger { project } => write!(
+                f,
+                "{} names no ledger; add `ledger = \"ledger.csv\"` under [ids]",
+                display_path(project)
+            ),
+            Error::UnreadableCsv { what, path, why } => {
+                write!(f, "the {what} {} cannot be read: {why}", display_path(path))
+            }
+            Error::NoColumn { name, has, flag } => write!(
+                f,
+                "the export has no column `{name}` (it has: {}); name the right one with {flag}",
+                has.join(", ")
+            ),
+            Error::InTheWay { path, why } => {
+                let path = display_path(path);
+                match why {
+                    InTheWay::NotAFolder => {
+                        write!(f, "{path} exists and is not a folder; move it away")
+                    }
+                    InTheWay::NotOurs => write!(
+                        f,
+                        "{path} was not written by mobileid-kit and would be overwritten; move it away or build into another folder"
+                    ),
+                    InTheWay::Exists => {
+                        write!(f, "{path} exists already; init writes only new files")
+                    }
+                }
+            }
+            Error::NoKit { path, why } => write!(f, "{} {why}", display_path(path)),
             Error::Internal(what) => write!(
                 f,
                 "internal error: {what}. This is a bug in mobileid-kit, not a problem in your files; please report it with the command you ran"
@@ -64,3 +165,18 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_of_the_program_says_so_and_blames_no_input() {
+        let e = Error::Internal("a renderer stopped unexpectedly".into());
+        assert_eq!(e.exit_code(), 2);
+        assert_eq!(
+            e.to_string(),
+            "internal error: a renderer stopped unexpectedly. This is a bug in mobileid-kit, not a problem in your files; please report it with the command you ran"
+        );
+    }
+}

@@ -13,7 +13,9 @@ pub fn project_toml(data: &[u8]) {
     }
     let _ = crate::diag::to_json(&diagnostics, serde_json::Value::Null);
     if let Some(config) = config {
-        let _ = config.outputs();
+        // The second stage too: a config that parsed is validated into the model.
+        let mut more = Vec::new();
+        let _ = crate::project::validate::validate(&config, &mut more);
     }
 }
 

@@ -212,14 +212,8 @@ pub fn read_png(bytes: &[u8]) -> Result<Grey, String> {
             let (luma, alpha) = match channels {
                 1 => (px[0] as u32, 255),
                 2 => (px[0] as u32, px[1] as u32),
-                3 => (
-                    (px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000,
-                    255,
-                ),
-                _ => (
-                    (px[0] as u32 * 299 + px[1] as u32 * 587 + px[2] as u32 * 114) / 1000,
-                    px[3] as u32,
-                ),
+                3 => (u32::from(luma(px)), 255),
+                _ => (u32::from(luma(px)), px[3] as u32),
             };
             // Transparent pixels count as the light background they are shown on.
             pixels.push(((luma * alpha + 255 * (255 - alpha)) / 255) as u8);
@@ -269,11 +263,7 @@ pub fn decode_svg(svg: &str, scale: f32) -> Result<Vec<Result<String, String>>, 
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    let pixels = pixmap
-        .data()
-        .chunks_exact(4)
-        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
-        .collect();
+    let pixels = pixmap.data().chunks_exact(4).map(luma).collect();
     Ok(decode_grey(&Grey {
         width: w as usize,
         height: h as usize,
@@ -315,7 +305,7 @@ pub fn rasterise_pdf(bytes: &[u8], dpi: f32) -> Result<(Grey, f32), String> {
     let pixels = pixmap
         .data_as_u8_slice()
         .chunks_exact(4)
-        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
+        .map(luma)
         .collect();
     Ok((
         Grey {
@@ -357,6 +347,11 @@ pub fn decode_single_png(bytes: &[u8]) -> Result<String, String> {
             "the image holds {n} QR codes; it must hold exactly one"
         )),
     }
+}
+
+/// The grey of an RGB pixel (ITU-R BT.601 weights), for decoding.
+pub fn luma(rgb: &[u8]) -> u8 {
+    ((rgb[0] as u32 * 299 + rgb[1] as u32 * 587 + rgb[2] as u32 * 114) / 1000) as u8
 }
 
 #[cfg(test)]

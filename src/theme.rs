@@ -64,6 +64,15 @@ pub struct Theme {
     /// language → strings
     pub strings: BTreeMap<String, Strings>,
     pub print: PrintSettings,
+    /// The theme font as the PDFs embed it.
+    pub fonts: Fonts,
+}
+
+/// Both faces of the theme font, loaded for drawing.
+#[derive(Debug, Clone)]
+pub struct Fonts {
+    pub regular: krilla::text::Font,
+    pub bold: krilla::text::Font,
 }
 
 pub const FONT_REGULAR: &str = "fonts/NotoSans-Regular.ttf";
@@ -187,14 +196,15 @@ pub fn load(
         })
         .collect();
     let print = print_settings(&files, diags);
-    check_fonts(&files, diags);
+    let fonts = load_fonts(&files, diags);
     let templates = compile_templates(&files, diags);
-    let print = print?;
+    let (print, fonts) = (print?, fonts?);
     (diags.len() == before).then_some(Theme {
         files,
         templates,
         strings,
         print,
+        fonts,
     })
 }
 
@@ -290,20 +300,27 @@ fn language_strings(
     merged
 }
 
-/// Both faces of the theme font must load for measuring and for the PDF.
-fn check_fonts(files: &BTreeMap<String, ThemeFile>, diags: &mut Vec<Diagnostic>) {
-    for font in [FONT_REGULAR, FONT_BOLD] {
+/// Both faces of the theme font, loaded once for the PDFs; they must also load for
+/// measuring (rustybuzz).
+fn load_fonts(files: &BTreeMap<String, ThemeFile>, diags: &mut Vec<Diagnostic>) -> Option<Fonts> {
+    let mut load = |font: &str| {
         let file = &files[font];
-        let ok = rustybuzz::Face::from_slice(&file.bytes, 0).is_some()
-            && krilla::text::Font::new(file.bytes.clone().into(), 0).is_some();
-        if !ok {
+        let loaded = krilla::text::Font::new(file.bytes.clone().into(), 0)
+            .filter(|_| rustybuzz::Face::from_slice(&file.bytes, 0).is_some());
+        if loaded.is_none() {
             diags.push(
                 Diagnostic::error("E008", format!("the font `{font}` cannot be read"))
                     .in_file(&file.origin)
                     .help("use a TrueType or OpenType font that covers Latin, Greek and Cyrillic"),
             );
         }
-    }
+        loaded
+    };
+    let (regular, bold) = (load(FONT_REGULAR), load(FONT_BOLD));
+    Some(Fonts {
+        regular: regular?,
+        bold: bold?,
+    })
 }
 
 fn compile_templates(

@@ -48,10 +48,10 @@ pub fn kits(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             .filter(|p| p.join(manifest::FILE_NAME).is_file())
             .collect();
         if subs.is_empty() {
-            return Err(Error::Usage(format!(
-                "{} holds no kit (no manifest.json in it or its folders)",
-                crate::diag::display_path(dir)
-            )));
+            return Err(Error::NoKit {
+                path: dir.clone(),
+                why: "holds no kit (no manifest.json in it or its folders)".into(),
+            });
         }
         subs.sort();
         found.extend(subs);
@@ -63,11 +63,9 @@ pub fn kits(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 pub fn verify_kit(dir: &Path) -> Result<KitReport> {
     let path = dir.join(manifest::FILE_NAME);
     let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
-    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
-        Error::Usage(format!(
-            "{} is not a kit manifest: {e}",
-            crate::diag::display_path(&path)
-        ))
+    let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::NoKit {
+        path: path.clone(),
+        why: format!("is not a kit manifest: {e}"),
     })?;
     let files = manifest
         .files

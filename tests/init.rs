@@ -62,7 +62,10 @@ fn init_never_overwrites() {
     assert_eq!(run_in(tmp.path(), &["init", "p"]).code, 0);
     let r = run_in(tmp.path(), &["init", "p"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("already holds a project.toml"));
+    assert_eq!(
+        r.stderr,
+        "error: p/project.toml exists already; init writes only new files\n"
+    );
     let r = run_in(tmp.path(), &["init", "q", "--lang", "../x"]);
     assert_eq!(r.code, 2);
     assert!(!tmp.path().join("q").exists());
@@ -87,10 +90,22 @@ fn every_command_explains_itself_with_an_example() {
         args.push("--help");
         let r = run_in(tmp.path(), &args);
         assert_eq!(r.code, 0);
+        // The example is the line after "Example:": the command with arguments, not the
+        // usage line clap prints anyway.
+        let example = r
+            .stdout
+            .lines()
+            .skip_while(|l| !l.starts_with("Example"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{cmd} has no example: {}", r.stdout));
+        let invocation = format!("mobileid-kit {cmd} ");
         assert!(
-            r.stdout.contains("Example") && r.stdout.contains(&format!("mobileid-kit {cmd}")),
-            "{cmd}: {}",
-            r.stdout
+            example.trim_start().starts_with(&invocation),
+            "{cmd}: {example}"
+        );
+        assert!(
+            example.trim().len() > invocation.len() + 2,
+            "{cmd}: {example}"
         );
     }
     let r = run_in(tmp.path(), &["build", "--bogus"]);

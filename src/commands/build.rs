@@ -2,7 +2,8 @@ use crate::Outcome;
 use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, display_path};
 use crate::error::{Error, Result};
-use crate::kit::{self, Selection};
+use crate::kit;
+use crate::project::model::Output;
 use crate::project::{self, Project};
 
 pub fn run(args: &BuildArgs) -> Result<Outcome> {
@@ -25,13 +26,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
     refuse_errors(&diagnostics)?;
 
     // Render everything in memory first: nothing is written unless every kit renders.
-    let selection = Selection {
-        only: args.only.clone(),
-        languages: args.lang.clone(),
-    };
     let mut kits = Vec::new();
     for p in &projects {
-        let (outputs, languages) = selection.resolve(p)?;
+        let (outputs, languages) = selection(args, p)?;
         match kit::build(p, &outputs, &languages) {
             Ok(kit) => kits.push((p, kit)),
             Err(Error::Invalid(d)) => diagnostics.extend(d),
@@ -98,4 +95,55 @@ fn write(args: &BuildArgs, kits: &[(&Project, kit::Kit)], index: Option<&str>) -
         failed: verified.failed,
         ..Outcome::default()
     })
+}
+
+/// The outputs and languages `--only` and `--lang` pick for a project, in the project's
+/// order (so the default language stays first); a pick the project does not configure is
+/// refused.
+fn selection(args: &BuildArgs, project: &Project) -> Result<(Vec<Output>, Vec<String>)> {
+    let configured: Vec<String> = project
+        .kit
+        .outputs
+        .iter()
+        .map(|o| o.as_str().to_string())
+        .collect();
+    let outputs = pick(
+        &args.only,
+        &configured,
+        ("output", "[kit] outputs"),
+        project,
+    )?;
+    let languages = pick(
+        &args.lang,
+        &project.languages,
+        ("language", "[project] languages"),
+        project,
+    )?;
+    let outputs = outputs.iter().filter_map(|o| Output::parse(o)).collect();
+    Ok((outputs, languages))
+}
+
+fn pick(
+    choice: &Option<Vec<String>>,
+    configured: &[String],
+    (what, key): (&'static str, &'static str),
+    project: &Project,
+) -> Result<Vec<String>> {
+    let Some(choice) = choice else {
+        return Ok(configured.to_vec());
+    };
+    if let Some(item) = choice.iter().find(|c| !configured.contains(c)) {
+        return Err(Error::NotConfigured {
+            what,
+            item: item.clone(),
+            key,
+            project: project.id.clone(),
+            configured: configured.to_vec(),
+        });
+    }
+    Ok(configured
+        .iter()
+        .filter(|c| choice.contains(c))
+        .cloned()
+        .collect())
 }

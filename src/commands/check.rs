@@ -10,10 +10,9 @@ use crate::project::{self, Project};
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let sources = project::discover(&args.projects)?;
     if args.baseline.is_some() && sources.len() > 1 {
-        return Err(Error::Usage(format!(
-            "--baseline compares one ledger, but {} projects were found; name one project",
-            sources.len()
-        )));
+        return Err(Error::BaselineForMany {
+            projects: sources.len(),
+        });
     }
     let mut all = Vec::new();
     let mut ledgers = 0;

@@ -1,17 +1,17 @@
 use crate::Outcome;
 use crate::cli::InitArgs;
 use crate::diag::display_path;
-use crate::error::{Error, Result};
+use crate::error::{Error, InTheWay, Result};
 use crate::project::stand_in;
 use std::path::Path;
 
 pub fn run(args: &InitArgs) -> Result<Outcome> {
     let dir = &args.dir;
     if dir.join(crate::project::config::FILE_NAME).exists() {
-        return Err(Error::Usage(format!(
-            "{} already holds a project.toml",
-            display_path(dir)
-        )));
+        return Err(Error::InTheWay {
+            path: dir.join(crate::project::config::FILE_NAME),
+            why: InTheWay::Exists,
+        });
     }
     let languages = languages(&args.lang)?;
     let folder_name = dir
@@ -74,10 +74,10 @@ fn write_new(path: &Path, content: &str) -> Result<()> {
         std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
     }
     if path.exists() {
-        return Err(Error::Usage(format!(
-            "{} exists already; init writes only new files",
-            display_path(path)
-        )));
+        return Err(Error::InTheWay {
+            path: path.to_path_buf(),
+            why: InTheWay::Exists,
+        });
     }
     std::fs::write(path, content).map_err(Error::io("write", path))
 }
@@ -87,18 +87,21 @@ fn write_new(path: &Path, content: &str) -> Result<()> {
 fn languages(given: &[String]) -> Result<Vec<String>> {
     let mut languages: Vec<String> = Vec::new();
     for lang in given.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-        let tag = crate::project::config::language_tag(lang).ok_or_else(|| {
-            Error::Usage(format!(
-                "`{}` is not a language tag such as en, de or pt-BR",
-                lang.escape_debug()
-            ))
+        let tag = crate::project::config::language_tag(lang).ok_or_else(|| Error::BadArgument {
+            arg: "--lang",
+            value: lang.to_string(),
+            expected: "a language tag such as en, de or pt-BR",
         })?;
         if !languages.contains(&tag) {
             languages.push(tag);
         }
     }
     if languages.is_empty() {
-        return Err(Error::Usage("--lang needs at least one language".into()));
+        return Err(Error::BadArgument {
+            arg: "--lang",
+            value: given.join(","),
+            expected: "a list of at least one language",
+        });
     }
     Ok(languages)
 }

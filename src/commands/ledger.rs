@@ -38,9 +38,11 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
         }
         LedgerCommand::Register { id, subject, .. } => {
             if subject.trim().is_empty() || subject.contains(['\n', '\r']) {
-                return Err(Error::Usage(
-                    "SUBJECT must be the host system's user reference, on one line".into(),
-                ));
+                return Err(Error::BadArgument {
+                    arg: "SUBJECT",
+                    value: subject.clone(),
+                    expected: "the host system's user reference, on one line",
+                });
             }
             (
                 vec![row("registered", id.to_string(), subject)],
@@ -143,9 +145,11 @@ fn row_date(common: &LedgerArgs) -> Result<String> {
         Some(text) => match crate::date::parse_day(text) {
             Some(_) if text.len() == 10 => Ok(text.clone()),
             Some(day) => Ok(crate::date::format_day(day)),
-            None => Err(Error::Usage(format!(
-                "--date `{text}` is not a date; write YYYY-MM-DD"
-            ))),
+            None => Err(Error::BadArgument {
+                arg: "--date",
+                value: text.clone(),
+                expected: "a date; write YYYY-MM-DD",
+            }),
         },
     }
 }

@@ -10,6 +10,7 @@ pub mod write;
 
 use crate::error::{Error, Result};
 use crate::project::Project;
+use crate::project::model::Output;
 
 /// One file of a kit, not yet written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,64 +36,6 @@ impl KitFile {
     }
 }
 
-/// Which part of a kit to build.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// `--only`: a subset of the project's outputs.
-    pub only: Option<Vec<String>>,
-    /// `--lang`: a subset of the project's languages.
-    pub languages: Option<Vec<String>>,
-}
-
-impl Selection {
-    /// The outputs and languages to build for a project; a choice outside the project's
-    /// own lists is a usage error.
-    pub fn resolve(&self, project: &Project) -> Result<(Vec<String>, Vec<String>)> {
-        let outputs = pick(
-            &self.only,
-            &project.kit.outputs,
-            "output",
-            "[kit] outputs",
-            project,
-        )?;
-        let languages = pick(
-            &self.languages,
-            &project.languages,
-            "language",
-            "[project] languages",
-            project,
-        )?;
-        Ok((outputs, languages))
-    }
-}
-
-fn pick(
-    choice: &Option<Vec<String>>,
-    configured: &[String],
-    what: &str,
-    key: &str,
-    project: &Project,
-) -> Result<Vec<String>> {
-    let Some(choice) = choice else {
-        return Ok(configured.to_vec());
-    };
-    for item in choice {
-        if !configured.contains(item) {
-            return Err(Error::Usage(format!(
-                "the {what} `{item}` is not in {key} of project `{}` ({})",
-                project.id,
-                configured.join(", ")
-            )));
-        }
-    }
-    // Keep the project's order, so the default language stays first.
-    Ok(configured
-        .iter()
-        .filter(|c| choice.contains(c))
-        .cloned()
-        .collect())
-}
-
 /// A kit in memory: its files (manifest last) and what the build report should say about
 /// them.
 #[derive(Debug, Default)]
@@ -102,8 +45,8 @@ pub struct Kit {
 }
 
 /// Renders a project's kit into memory, manifest last.
-pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Result<Kit> {
-    let wants = |kind: &str| outputs.iter().any(|o| o == kind);
+pub fn build(project: &Project, outputs: &[Output], languages: &[String]) -> Result<Kit> {
+    let wants = |kind: Output| outputs.contains(&kind);
     // Each language renders on its own thread while this one draws the shared files; the
     // files are sorted afterwards, so the kit is the same whatever order they finish in.
     let (shared, per_language) = std::thread::scope(|scope| {
@@ -111,7 +54,7 @@ pub fn build(project: &Project, outputs: &[String], languages: &[String]) -> Res
             .iter()
             .map(|lang| scope.spawn(move || language_files(project, outputs, lang)))
             .collect();
-        let shared = shared_files(project, languages, wants("qr"), wants("html"));
+        let shared = shared_files(project, languages, wants(Output::Qr), wants(Output::Html));
         let per_language: Vec<Result<Kit>> = workers
             .into_iter()
             .map(|w| {
@@ -187,8 +130,8 @@ fn shared_files(
 }
 
 /// The files of one language. Every output is tried, so every problem is reported.
-fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<Kit> {
-    let wants = |kind: &str| outputs.iter().any(|o| o == kind);
+fn language_files(project: &Project, outputs: &[Output], lang: &str) -> Result<Kit> {
+    let wants = |kind: Output| outputs.contains(&kind);
     let mut kit = Kit::default();
     let mut problems = Vec::new();
     let mut keep = |result: Result<Vec<KitFile>>, kit: &mut Kit| match result {
@@ -202,14 +145,14 @@ fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<K
         }
         Err(e) => Err(e),
     };
-    if wants("pdf") {
+    if wants(Output::Pdf) {
         let print = print_files(project, lang).map(|(files, notes)| {
             kit.notes.extend(notes);
             files
         });
         keep(print, &mut kit)?;
     }
-    if wants("md") {
+    if wants(Output::Md) {
         let markdown = &project.instructions[lang];
         let file = KitFile::new(
             format!("instructions.{lang}.md"),
@@ -218,13 +161,13 @@ fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<K
         );
         keep(Ok(vec![file]), &mut kit)?;
     }
-    if wants("card") {
+    if wants(Output::Card) {
         keep(image::render(project, lang).map(|f| vec![f]), &mut kit)?;
     }
-    if wants("email") {
+    if wants(Output::Email) {
         keep(email::render(project, lang).map(|f| vec![f]), &mut kit)?;
     }
-    if wants("message") {
+    if wants(Output::Message) {
         let message = crate::layout::message::compose(project, lang)
             .map(|text| vec![KitFile::new(format!("message.{lang}.txt"), text, vec![])]);
         keep(message, &mut kit)?;
@@ -238,11 +181,10 @@ fn language_files(project: &Project, outputs: &[String], lang: &str) -> Result<K
 /// The PDFs of one language and the notes on them.
 fn print_files(project: &Project, lang: &str) -> Result<(Vec<KitFile>, Vec<String>)> {
     let print = print_kit(project, lang)?;
-    let fonts = pdf::Fonts::of(project)?;
     let mut files = Vec::new();
     for document in &print.documents {
         let codes = document.codes.iter().map(|c| c.as_str()).collect();
-        let bytes = pdf::write(project, &fonts, document)?;
+        let bytes = pdf::write(project, document)?;
         files.push(KitFile::new(document.file.clone(), bytes, codes));
     }
     Ok((files, print.notes))

@@ -6,46 +6,17 @@ use crate::error::{Error, Result};
 use crate::layout::{Document, Item, Look, Page, Rect, Rgb};
 use crate::project::Project;
 use crate::qr::{Matrix, QUIET_ZONE};
+use crate::theme::Fonts;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Transform};
 use krilla::num::NormalizedF32;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
-
-/// The theme font, for drawing.
-pub struct Fonts {
-    pub regular: Font,
-    pub bold: Font,
-}
-
-impl Fonts {
-    pub fn of(project: &Project) -> Result<Fonts> {
-        let files = &project.theme.files;
-        let font = |name: &str| {
-            Font::new(files[name].bytes.clone().into(), 0).ok_or_else(|| {
-                Error::Internal(format!(
-                    "the font {name} passed validation but cannot be loaded"
-                ))
-            })
-        };
-        Ok(Fonts {
-            regular: font(crate::theme::FONT_REGULAR)?,
-            bold: font(crate::theme::FONT_BOLD)?,
-        })
-    }
-
-    fn font(&self, bold: bool) -> Font {
-        if bold {
-            self.bold.clone()
-        } else {
-            self.regular.clone()
-        }
-    }
-}
+use krilla::text::TextDirection;
 
 /// Writes one laid-out document.
-pub fn write(project: &Project, fonts: &Fonts, document: &Document) -> Result<Vec<u8>> {
+pub fn write(project: &Project, document: &Document) -> Result<Vec<u8>> {
+    let fonts = &project.theme.fonts;
     let mut pdf = new_document(project);
     let stem = document.file.trim_end_matches(".pdf");
     pdf.set_metadata(metadata(project, &document.lang, stem));
@@ -119,7 +90,11 @@ fn draw_text(surface: &mut Surface, fonts: &Fonts, x: f32, baseline: f32, text: 
     surface.set_fill(Some(fill(look.color)));
     surface.draw_text(
         Point::from_xy(x, baseline),
-        fonts.font(look.bold),
+        if look.bold {
+            fonts.bold.clone()
+        } else {
+            fonts.regular.clone()
+        },
         look.size,
         text,
         false,

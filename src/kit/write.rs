@@ -4,8 +4,7 @@
 
 use super::KitFile;
 use super::manifest;
-use crate::diag::display_path;
-use crate::error::{Error, Result};
+use crate::error::{Error, InTheWay, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -23,18 +22,18 @@ pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf>
             .map_err(Error::io("restore the previous kit", &previous))?;
     }
     if target.exists() && !target.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} exists and is not a folder; move it away",
-            display_path(&target)
-        )));
+        return Err(Error::InTheWay {
+            path: target,
+            why: InTheWay::NotAFolder,
+        });
     }
     let foreign = foreign_files(&target)?;
     let new_paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     if let Some(clash) = foreign.iter().find(|f| new_paths.contains(f.as_str())) {
-        return Err(Error::Usage(format!(
-            "{} was not written by mobileid-kit and would be overwritten; move it away or build into another folder",
-            display_path(&target.join(clash))
-        )));
+        return Err(Error::InTheWay {
+            path: target.join(clash),
+            why: InTheWay::NotOurs,
+        });
     }
 
     remove_own_dir(&building)?;
@@ -150,16 +149,16 @@ pub fn write_index(out_dir: &Path, html: &str) -> Result<()> {
     let path = out_dir.join("index.html");
     if let Ok(old) = std::fs::read_to_string(&path) {
         if !old.contains(GENERATOR_MARK) {
-            return Err(Error::Usage(format!(
-                "{} was not written by mobileid-kit; move it away or build into another folder",
-                display_path(&path)
-            )));
+            return Err(Error::InTheWay {
+                path,
+                why: InTheWay::NotOurs,
+            });
         }
     } else if path.exists() {
-        return Err(Error::Usage(format!(
-            "{} exists and is not a page of mobileid-kit",
-            display_path(&path)
-        )));
+        return Err(Error::InTheWay {
+            path,
+            why: InTheWay::NotOurs,
+        });
     }
     let temp = out_dir.join(".index.html.building");
     std::fs::write(&temp, html).map_err(Error::io("write", &temp))?;

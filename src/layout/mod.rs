@@ -65,11 +65,7 @@ pub fn print_kit(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit,
 
 /// The theme font of a project, for measuring. Validation made sure both faces load.
 pub fn measure(project: &Project) -> Option<Measure<'_>> {
-    let files = &project.theme.files;
-    Measure::new(
-        &files[crate::theme::FONT_REGULAR].bytes,
-        &files[crate::theme::FONT_BOLD].bytes,
-    )
+    Measure::of(&project.theme)
 }
 
 /// Module size in points so the code itself (quiet zone excluded) is `size_mm` wide.

@@ -23,6 +23,20 @@ impl<'a> Measure<'a> {
         })
     }
 
+    /// The theme font of a theme, for measuring. Validation made sure both faces load.
+    pub fn of(theme: &'a crate::theme::Theme) -> Option<Self> {
+        let files = &theme.files;
+        Measure::new(
+            &files[crate::theme::FONT_REGULAR].bytes,
+            &files[crate::theme::FONT_BOLD].bytes,
+        )
+    }
+
+    /// Whether both faces have a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.regular.glyph_index(c).is_some() && self.bold.glyph_index(c).is_some()
+    }
+
     /// Width of `text` at `size` points.
     pub fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
         let face = if bold { &self.bold } else { &self.regular };

@@ -42,9 +42,8 @@ impl Dialect {
     /// The dialect of a whole file's bytes; `date_column` is where the header puts the date
     /// (the last row's date decides the date form).
     pub fn of(bytes: &[u8], date_column: usize) -> Dialect {
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF");
-        let has_bom = body.is_some();
-        let body = body.unwrap_or(bytes);
+        let body = without_bom(bytes);
+        let has_bom = body.len() < bytes.len();
         let header = first_line(body);
         let delimiter = detect_delimiter(header);
         let encoding = match std::str::from_utf8(body) {
@@ -94,6 +93,11 @@ impl Dialect {
             }
         }
     }
+}
+
+/// The bytes after a UTF-8 byte order mark, if there is one.
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// The first line of a file, without its LF (a CR is kept).

@@ -35,7 +35,7 @@ pub struct Plan {
 
 /// Export text: UTF-8 (BOM or not) if it is valid UTF-8, Windows-1252 otherwise.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = super::dialect::without_bom(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_string(), "UTF-8"),
         Err(_) => (
@@ -83,7 +83,11 @@ pub fn plan(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::Usage(format!("the export's header cannot be read: {e}")))?
+        .map_err(|e| Error::UnreadableCsv {
+            what: "export",
+            path: export.to_path_buf(),
+            why: format!("its header: {e}"),
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -206,11 +210,10 @@ fn find_columns(headers: &[String], columns: &Columns) -> Result<ExportColumns> 
             .iter()
             .position(|h| h.eq_ignore_ascii_case(name.trim()))
     };
-    let missing = |name: &str, flag: &str| {
-        Error::Usage(format!(
-            "the export has no column `{name}` (it has: {}); name the right one with {flag}",
-            headers.join(", ")
-        ))
+    let missing = |name: &str, flag: &'static str| Error::NoColumn {
+        name: name.to_string(),
+        has: headers.to_vec(),
+        flag,
     };
     Ok(ExportColumns {
         id: find(&columns.id).ok_or_else(|| missing(&columns.id, "--id-column"))?,

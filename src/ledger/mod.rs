@@ -31,18 +31,14 @@ pub struct Rules {
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
-    /// The header's column order (index in the file of date, event, id, subject, note).
-    pub order: [usize; 5],
-    pub rows: u64,
 }
 
 /// The ledger path configured for a project.
 pub fn path_of(config: &crate::project::Config) -> Result<PathBuf> {
     let Some(ledger) = &config.ids.ledger else {
-        return Err(Error::Usage(format!(
-            "{} names no ledger; add `ledger = \"ledger.csv\"` under [ids]",
-            crate::diag::display_path(&config.path)
-        )));
+        return Err(Error::NoLedger {
+            project: config.path.clone(),
+        });
     };
     crate::project::paths::resolve(&config.dir, ledger.get_ref()).map_err(|problem| {
         let (message, help) = problem.describe("ledger", ledger.get_ref());
@@ -57,27 +53,23 @@ pub fn path_of(config: &crate::project::Config) -> Result<PathBuf> {
 /// Checks a ledger file. `extra` is CSV text checked as if appended (for `ledger …`).
 pub fn check_file(path: &Path, rules: &Rules) -> Result<Checked> {
     let file = std::fs::File::open(path).map_err(Error::io("read", path))?;
-    let (checker, summary, columns, rows) = run(file, rules);
+    let (checker, summary, columns) = run(file, rules);
     let source = || std::fs::File::open(path).map(std::io::BufReader::new);
     let diagnostics = resolve(path, &checker, columns, source).map_err(Error::io("read", path))?;
     Ok(Checked {
         diagnostics,
         summary,
-        order: columns.map_or([0, 1, 2, 3, 4], |c| c.order),
-        rows,
     })
 }
 
 /// Checks ledger text held in memory (the current file plus rows to append).
 pub fn check_bytes(path: &Path, bytes: &[u8], rules: &Rules) -> Checked {
-    let (checker, summary, columns, rows) = run(bytes, rules);
+    let (checker, summary, columns) = run(bytes, rules);
     let source = || Ok::<_, std::io::Error>(std::io::Cursor::new(bytes));
     let diagnostics = resolve(path, &checker, columns, source).unwrap_or_default();
     Checked {
         diagnostics,
         summary,
-        order: columns.map_or([0, 1, 2, 3, 4], |c| c.order),
-        rows,
     }
 }
 
@@ -88,13 +80,11 @@ struct Columns {
     delimiter: u8,
 }
 
-fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<Columns>, u64) {
+fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<Columns>) {
     let mut checker = Checker::new(rules.first_id, rules.self_service);
-    let mut rows = 0;
     let columns = match LedgerReader::new(input) {
         Ok(mut reader) => {
             while let Some(row) = reader.next_row() {
-                rows += 1;
                 match row {
                     Ok(row) => checker.feed(row),
                     Err(problem) => checker.malformed(problem),
@@ -109,11 +99,11 @@ fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<Columns>, 
             // Without a header no row can be read: the header's problem is the only one.
             checker.problems.push(problem);
             let summary = checker.reconcile(rules.pending_days);
-            return (checker, summary, None, 0);
+            return (checker, summary, None);
         }
     };
     let summary = checker.finish(rules.pending_days);
-    (checker, summary, columns, rows)
+    (checker, summary, columns)
 }
 
 /// Turns problems into diagnostics: a second read fetches the lines to show.
@@ -234,14 +224,12 @@ fn lines_of(
 /// by column name, dates by their day, text decoded — so a re-save by a spreadsheet
 /// (separator, quoting, encoding, line endings, date form, column order) is no rewrite.
 pub fn check_baseline(ledger: &Path, baseline: &Path) -> Result<Option<Diagnostic>> {
-    let open = |p: &Path, what: &str| -> Result<LedgerReader<std::fs::File>> {
+    let open = |p: &Path, what: &'static str| -> Result<LedgerReader<std::fs::File>> {
         let file = std::fs::File::open(p).map_err(Error::io("read", p))?;
-        LedgerReader::new(file).map_err(|problem| {
-            Error::Usage(format!(
-                "the {what} {} cannot be compared: {}",
-                crate::diag::display_path(p),
-                problem.message
-            ))
+        LedgerReader::new(file).map_err(|problem| Error::UnreadableCsv {
+            what,
+            path: p.to_path_buf(),
+            why: problem.message,
         })
     };
     let (mut old, mut new) = (open(baseline, "baseline")?, open(ledger, "ledger")?);
@@ -250,8 +238,11 @@ pub fn check_baseline(ledger: &Path, baseline: &Path) -> Result<Option<Diagnosti
         let Some(old_line) = old.next_record() else {
             return Ok(None);
         };
-        let old_line = old_line
-            .map_err(|p| Error::Usage(format!("the baseline cannot be read: {}", p.message)))?;
+        let old_line = old_line.map_err(|p| Error::UnreadableCsv {
+            what: "baseline",
+            path: baseline.to_path_buf(),
+            why: p.message,
+        })?;
         let rendered = record_text(&old);
         let Some(Ok(new_line)) = new.next_record() else {
             let d = Diagnostic::error("E140", format!("the ledger lacks rows the baseline has, from baseline line {old_line}"))

@@ -106,9 +106,8 @@ impl<R: Read> LedgerReader<R> {
                 "check the file's permissions",
             ));
         }
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            head.drain(..3);
-        }
+        let bom = head.len() - dialect::without_bom(&head).len();
+        head.drain(..bom);
         let crlf = memchr::memmem::find(&head, b"\r\n").is_some();
         let header_end = memchr::memchr(b'\n', &head).unwrap_or(head.len());
         let delimiter = dialect::detect_delimiter(&head[..header_end]);

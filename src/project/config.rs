@@ -2,6 +2,7 @@
 //! one run reports every problem, then checked value by value in a second pass that can name
 //! the offending key.
 
+use super::model::{Output, Paper};
 use crate::diag::{Diagnostic, Source, did_you_mean};
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -13,11 +14,18 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 pub const FILE_NAME: &str = "project.toml";
 
-/// What a kit can contain; `[kit] outputs` and `build --only` pick from these.
-pub const OUTPUTS: [&str; 7] = ["html", "pdf", "md", "qr", "email", "card", "message"];
-pub const PAPERS: [&str; 2] = ["a4", "letter"];
-/// `[kit] qr_size_mm`: its default and the documented range; every value in it builds.
-pub const DEFAULT_QR_SIZE_MM: u32 = 30;
+/// The names of [`Output`] and [`Paper`], as `project.toml` and `--only` write them.
+pub const OUTPUTS: [&str; 7] = {
+    let mut names = [""; 7];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Output::ALL[i].as_str();
+        i += 1;
+    }
+    names
+};
+pub const PAPERS: [&str; 2] = [Paper::ALL[0].as_str(), Paper::ALL[1].as_str()];
+/// `[kit] qr_size_mm`: the documented range; every value in it builds.
 pub const QR_SIZE_MM: std::ops::RangeInclusive<u32> = 20..=60;
 const SECTIONS: [&str; 9] = [
     "project",
@@ -127,17 +135,6 @@ impl Config {
 
     pub fn self_service(&self) -> bool {
         *self.project.self_service.get_ref()
-    }
-
-    pub fn outputs(&self) -> Vec<&str> {
-        match &self.kit.outputs {
-            Some(list) => list
-                .get_ref()
-                .iter()
-                .map(|s| s.get_ref().as_str())
-                .collect(),
-            None => OUTPUTS.to_vec(),
-        }
     }
 }
 
@@ -687,7 +684,7 @@ fn kit_values(config: &Config, r: &mut Report) {
         }
     }
     if let Some(ec) = &kit.qr_ec
-        && !["L", "M", "Q", "H"].contains(&ec.get_ref().as_str())
+        && crate::qr::Ec::parse(ec.get_ref()).is_none()
     {
         r.error(
             "E001",

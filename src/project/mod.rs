@@ -48,12 +48,7 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
         }
         if found.len() == before {
-            return Err(Error::Usage(format!(
-                "no {} found in {}; run `mobileid-kit init {}` to start a project",
-                config::FILE_NAME,
-                crate::diag::display_path(input),
-                crate::diag::display_path(input),
-            )));
+            return Err(Error::NoProject { dir: input.clone() });
         }
     }
     Ok(found)

@@ -37,6 +37,46 @@ impl CodeName {
     }
 }
 
+/// What a kit can contain; `[kit] outputs` and `build --only` pick from these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Html,
+    Pdf,
+    Md,
+    Qr,
+    Email,
+    Card,
+    Message,
+}
+
+impl Output {
+    pub const ALL: [Output; 7] = [
+        Output::Html,
+        Output::Pdf,
+        Output::Md,
+        Output::Qr,
+        Output::Email,
+        Output::Card,
+        Output::Message,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Output::Html => "html",
+            Output::Pdf => "pdf",
+            Output::Md => "md",
+            Output::Qr => "qr",
+            Output::Email => "email",
+            Output::Card => "card",
+            Output::Message => "message",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Output> {
+        Output::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+}
+
 /// Flyer paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
@@ -47,7 +87,7 @@ pub enum Paper {
 impl Paper {
     pub const ALL: [Paper; 2] = [Paper::A4, Paper::Letter];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Paper::A4 => "a4",
             Paper::Letter => "letter",
@@ -121,14 +161,27 @@ pub struct Contact {
 }
 
 /// What to build and how to print it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KitSettings {
-    pub outputs: Vec<String>,
+    pub outputs: Vec<Output>,
     pub paper: Vec<Paper>,
     pub ec: Ec,
     pub qr_size_mm: u32,
     /// `kit.date`, the only date that may appear in outputs.
     pub date: Option<String>,
+}
+
+impl Default for KitSettings {
+    /// What a project gets without `[kit]`: every output, A4, level M, 30 mm codes, no date.
+    fn default() -> Self {
+        KitSettings {
+            outputs: Output::ALL.to_vec(),
+            paper: vec![Paper::A4],
+            ec: Ec::M,
+            qr_size_mm: 30,
+            date: None,
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! After it nothing re-reads a file or re-checks a value.
 
 use super::config::{self, Config};
-use super::model::{Codes, Contact, KitSettings, Paper, Places, Project};
+use super::model::{Codes, Contact, KitSettings, Output, Paper, Places, Project};
 use super::paths::{self, PathProblem};
 use crate::diag::{Diagnostic, Source};
 use crate::error::{Error, Result};
@@ -31,7 +31,7 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         .qr_ec
         .as_ref()
         .and_then(|e| Ec::parse(e.get_ref()))
-        .unwrap_or(Ec::M);
+        .unwrap_or(KitSettings::default().ec);
     let codes = codes(config, &src, ec, diags);
     if let Some(ledger) = &config.ids.ledger {
         resolve(config, &src, "ledger", ledger, diags);
@@ -57,7 +57,7 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         .filter_map(|l| Some((l.clone(), instructions_for(config, &src, l, &vars, diags)?)))
         .collect();
     if let Some(theme) = &theme {
-        if kit.outputs.iter().any(|o| o == "pdf") {
+        if kit.outputs.contains(&Output::Pdf) {
             check_glyphs(config, &src, theme, &read, diags);
         }
         super::translation::check(config, &src, theme, &read, diags);
@@ -154,24 +154,31 @@ pub fn language_place(config: &Config, src: &Source, lang: &str) -> crate::diag:
     src.locate(entry.map_or(languages.span(), |l| l.span()))
 }
 
+/// `[kit]` over the defaults.
 fn kit_settings(config: &Config, ec: Ec) -> KitSettings {
-    KitSettings {
-        outputs: config.outputs().iter().map(|s| s.to_string()).collect(),
-        paper: match &config.kit.paper {
-            Some(p) => p
-                .get_ref()
+    let kit = &config.kit;
+    let default = KitSettings::default();
+    let list = |list: &Option<Spanned<Vec<Spanned<String>>>>| {
+        list.as_ref().map(|l| {
+            l.get_ref()
                 .iter()
-                .filter_map(|s| Paper::parse(s.get_ref()))
-                .collect(),
-            None => vec![Paper::A4],
-        },
+                .map(|s| s.get_ref().clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    KitSettings {
+        outputs: list(&kit.outputs).map_or(default.outputs, |l| {
+            l.iter().filter_map(|o| Output::parse(o)).collect()
+        }),
+        paper: list(&kit.paper).map_or(default.paper, |l| {
+            l.iter().filter_map(|p| Paper::parse(p)).collect()
+        }),
         ec,
-        qr_size_mm: config
-            .kit
+        qr_size_mm: kit
             .qr_size_mm
             .as_ref()
-            .map_or(config::DEFAULT_QR_SIZE_MM, |s| *s.get_ref()),
-        date: config.kit.date.as_ref().map(|d| d.get_ref().to_string()),
+            .map_or(default.qr_size_mm, |s| *s.get_ref()),
+        date: kit.date.as_ref().map(|d| d.get_ref().to_string()),
     }
 }
 
@@ -415,17 +422,16 @@ fn check_glyphs(
     instructions: &BTreeMap<String, Instructions>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let faces: Vec<rustybuzz::Face> = [crate::theme::FONT_REGULAR, crate::theme::FONT_BOLD]
-        .iter()
-        .filter_map(|f| rustybuzz::Face::from_slice(&theme.files[*f].bytes, 0))
-        .collect();
+    let Some(measure) = crate::layout::text::Measure::of(theme) else {
+        return;
+    };
     let missing = |text: &str| -> Option<(usize, char)> {
         text.char_indices().find(|(_, c)| {
             // Controls and bidi overrides are dropped before printing (text::visible).
             !c.is_whitespace()
                 && !c.is_control()
                 && !crate::text::is_bidi_control(*c)
-                && faces.iter().any(|f| f.glyph_index(*c).is_none())
+                && !measure.covers(*c)
         })
     };
     let help = "replace the character, or give the theme a font that has it (fonts/NotoSans-Regular.ttf, fonts/NotoSans-Bold.ttf)";
