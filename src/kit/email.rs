@@ -68,13 +68,13 @@ fn parts(project: &Project, lang: &str) -> Result<(String, String, Vec<Image>)> 
     let (r, g, b) = project.theme.print.accent;
     let mut codes = serde_json::Map::new();
     let mut images = Vec::new();
-    for (name, code) in project.codes.all() {
-        let cid = format!("{name}.{}@mobileid-kit", project.id);
+    for (name, code) in project.codes.each() {
+        let cid = format!("{}.{}@mobileid-kit", name.as_str(), project.id);
         codes.insert(
-            name.replace('-', "_"),
+            name.key().to_string(),
             json!({"payload": code.payload, "cid": cid}),
         );
-        images.push((name, cid, code.to_png(IMAGE_SCALE)));
+        images.push((name.as_str(), cid, code.to_png(IMAGE_SCALE)));
     }
     let instructions = &project.instructions[lang];
     let context = json!({

@@ -7,6 +7,7 @@ use super::KitFile;
 use crate::error::{Error, Result};
 use crate::layout::Item;
 use crate::project::Project;
+use crate::project::model::CodeName;
 use serde_json::{Value, json};
 
 pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
@@ -48,7 +49,11 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     let svg = project.theme.render("card.svg", &context)?;
     let png = rasterise(&svg, fontdb)
         .map_err(|e| Error::Internal(format!("card.{lang}.png cannot be drawn: {e}")))?;
-    let codes = vec!["app-store", "google-play", "activation"];
+    let codes = vec![
+        CodeName::AppStore,
+        CodeName::GooglePlay,
+        CodeName::Activation,
+    ];
     Ok(KitFile::new(format!("card.{lang}.png"), png, codes))
 }
 

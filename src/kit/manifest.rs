@@ -52,12 +52,12 @@ pub fn render(project: &Project, files: &[KitFile]) -> KitFile {
                 path: f.path.clone(),
                 bytes: f.bytes.len() as u64,
                 sha256: sha256_hex(&f.bytes),
-                codes: f.codes.iter().map(|c| c.to_string()).collect(),
+                codes: f.codes.iter().map(|c| c.as_str().to_string()).collect(),
             })
             .collect(),
         codes: project
             .codes
-            .all()
+            .each()
             .into_iter()
             .map(|(name, code)| {
                 let entry = CodeEntry {
@@ -65,7 +65,7 @@ pub fn render(project: &Project, files: &[KitFile]) -> KitFile {
                     ec: code.ec.as_str().to_string(),
                     version: code.version,
                 };
-                (name.to_string(), entry)
+                (name.as_str().to_string(), entry)
             })
             .collect(),
     };

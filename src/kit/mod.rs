@@ -10,7 +10,7 @@ pub mod write;
 
 use crate::error::{Error, Result};
 use crate::project::Project;
-use crate::project::model::Output;
+use crate::project::model::{CodeName, Output};
 
 /// One file of a kit, not yet written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,15 +19,11 @@ pub struct KitFile {
     pub path: String,
     pub bytes: Vec<u8>,
     /// The QR codes the file shows.
-    pub codes: Vec<&'static str>,
+    pub codes: Vec<CodeName>,
 }
 
 impl KitFile {
-    pub fn new(
-        path: impl Into<String>,
-        bytes: impl Into<Vec<u8>>,
-        codes: Vec<&'static str>,
-    ) -> Self {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>, codes: Vec<CodeName>) -> Self {
         KitFile {
             path: path.into(),
             bytes: bytes.into(),
@@ -110,14 +106,15 @@ fn shared_files(
 ) -> Result<Vec<KitFile>> {
     let mut files = Vec::new();
     if qr {
-        for (name, code) in project.codes.all() {
+        for (name, code) in project.codes.each() {
+            let file = name.as_str();
             files.push(KitFile::new(
-                format!("qr/{name}.svg"),
-                code.to_svg(name),
+                format!("qr/{file}.svg"),
+                code.to_svg(file),
                 vec![name],
             ));
             files.push(KitFile::new(
-                format!("qr/{name}.png"),
+                format!("qr/{file}.png"),
                 code.to_png(crate::qr::PNG_SCALE),
                 vec![name],
             ));
@@ -183,9 +180,12 @@ fn print_files(project: &Project, lang: &str) -> Result<(Vec<KitFile>, Vec<Strin
     let print = print_kit(project, lang)?;
     let mut files = Vec::new();
     for document in &print.documents {
-        let codes = document.codes.iter().map(|c| c.as_str()).collect();
         let bytes = pdf::write(project, document)?;
-        files.push(KitFile::new(document.file.clone(), bytes, codes));
+        files.push(KitFile::new(
+            document.file.clone(),
+            bytes,
+            document.codes.clone(),
+        ));
     }
     Ok((files, print.notes))
 }

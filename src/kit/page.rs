@@ -37,15 +37,10 @@ fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Resu
         })
         .collect();
     let mut codes = serde_json::Map::new();
-    for (name, code) in project.codes.all() {
-        let label = match name {
-            "app-store" => &t["app_store"],
-            "google-play" => &t["google_play"],
-            "activation" => &t["activation_caption"],
-            _ => &t["registration_caption"],
-        };
+    for (name, code) in project.codes.each() {
+        let label = &t[name.caption_key()];
         codes.insert(
-            name.replace('-', "_"),
+            name.key().to_string(),
             json!({"payload": code.payload, "svg": code.to_inline_svg(label)}),
         );
     }

@@ -12,9 +12,9 @@ pub const MESSAGE_MAX_CHARS: usize = 1000;
 pub fn compose(project: &Project, lang: &str) -> Result<String> {
     let codes: serde_json::Map<_, _> = project
         .codes
-        .all()
+        .each()
         .into_iter()
-        .map(|(name, code)| (name.replace('-', "_"), json!({"payload": code.payload})))
+        .map(|(name, code)| (name.key().to_string(), json!({"payload": code.payload})))
         .collect();
     let context = json!({
         "lang": lang,

@@ -46,7 +46,7 @@ pub fn print_kit(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit,
             file: format!("flyer-{}.{lang}.pdf", paper.as_str()),
             lang: lang.to_string(),
             pages: flyer::layout(project, m, paper, lang)?,
-            codes: project.codes.each().into_iter().map(|(n, _)| n).collect(),
+            codes: project.codes.names(),
         });
     }
     let (page, note) = wallet_cards::layout(project, m, lang)?;

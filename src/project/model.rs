@@ -26,6 +26,16 @@ impl CodeName {
         }
     }
 
+    /// Its name in templates: `codes.app_store`, `codes.registration`, …
+    pub fn key(self) -> &'static str {
+        match self {
+            CodeName::AppStore => "app_store",
+            CodeName::GooglePlay => "google_play",
+            CodeName::Activation => "activation",
+            CodeName::Registration => "registration",
+        }
+    }
+
     /// The key of its caption among the theme strings.
     pub fn caption_key(self) -> &'static str {
         match self {
@@ -117,14 +127,6 @@ pub struct Codes {
 }
 
 impl Codes {
-    /// (name, code) of every code the kit carries, in a fixed order.
-    pub fn all(&self) -> Vec<(&'static str, &Matrix)> {
-        self.each()
-            .into_iter()
-            .map(|(name, code)| (name.as_str(), code))
-            .collect()
-    }
-
     /// Every code the kit carries with its name, in a fixed order.
     pub fn each(&self) -> Vec<(CodeName, &Matrix)> {
         let mut all = vec![
@@ -138,8 +140,8 @@ impl Codes {
         all
     }
 
-    pub fn names(&self) -> Vec<&'static str> {
-        self.all().into_iter().map(|(n, _)| n).collect()
+    pub fn names(&self) -> Vec<CodeName> {
+        self.each().into_iter().map(|(n, _)| n).collect()
     }
 
     /// The code of a name; the registration code falls back to none.
