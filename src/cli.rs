@@ -33,6 +33,8 @@ pub enum Format {
     Json,
     /// Only for `status`
     Csv,
+    /// Only for `status`: the rollout report as one self-contained page
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,9 +106,10 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1)
     #[arg(long)]
     pub deny_warnings: bool,
-    /// An earlier copy of the ledger that must be a prefix of the current one (E140)
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
+    /// An earlier copy of the ledger that must be a prefix of the current one (E140): a file,
+    /// or git:REV for the ledger as committed at REV (e.g. git:HEAD)
+    #[arg(long, value_name = "FILE|git:REV")]
+    pub baseline: Option<String>,
     /// Warn (W150) about IDs assigned more than N days before the newest row and not registered
     #[arg(long, value_name = "N", default_value_t = 14)]
     pub pending_days: u32,
@@ -120,6 +123,9 @@ pub struct StatusArgs {
     /// IDs assigned more than N days before the newest row and not registered are pending
     #[arg(long, value_name = "N", default_value_t = 14)]
     pub pending_days: u32,
+    /// The language of the HTML report: one of the project's (default: its first)
+    #[arg(long, value_name = "L")]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -212,8 +218,8 @@ pub struct InitArgs {
 }
 
 impl Command {
-    /// Whether the command has a CSV rendering (`--format csv`).
-    pub fn prints_csv(&self) -> bool {
+    /// Whether the command has the report renderings (`--format csv|html`).
+    pub fn prints_report(&self) -> bool {
         matches!(self, Command::Status(_))
     }
 }

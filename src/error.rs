@@ -51,6 +51,8 @@ pub enum Error {
     InTheWay { path: PathBuf, why: InTheWay },
     /// `verify` was given a folder that holds no kit, or a manifest it cannot read.
     NoKit { path: PathBuf, why: String },
+    /// `--baseline git:REV` cannot be read: no work tree, no such revision, no such file.
+    Git { message: String },
     /// A fault inside the program, not in its inputs (exit 2): what went wrong, in words.
     Internal(String),
 }
@@ -156,6 +158,7 @@ impl fmt::Display for Error {
                 }
             }
             Error::NoKit { path, why } => write!(f, "{} {why}", display_path(path)),
+            Error::Git { message } => write!(f, "--baseline: {message}"),
             Error::Internal(what) => write!(
                 f,
                 "internal error: {what}. This is a bug in mobileid-kit, not a problem in your files; please report it with the command you ran"

@@ -15,6 +15,7 @@ pub mod layout;
 pub mod ledger;
 pub mod project;
 pub mod qr;
+pub mod report;
 pub mod text;
 pub mod theme;
 pub mod verify;
@@ -41,8 +42,8 @@ pub struct Outcome {
 pub fn run(cli: Cli) -> i32 {
     let format = cli.global.format;
     let quiet = cli.global.quiet;
-    if format == Format::Csv && !cli.command.prints_csv() {
-        eprintln!("error: --format csv is only for `status`");
+    if matches!(format, Format::Csv | Format::Html) && !cli.command.prints_report() {
+        eprintln!("error: --format csv and --format html are only for `status`");
         return 2;
     }
     let result = match cli.command {
@@ -92,7 +93,7 @@ fn print_outcome(outcome: &Outcome, format: Format, quiet: bool) {
                 serde_json::to_string_pretty(&json).unwrap_or_default()
             );
         }
-        Format::Text | Format::Csv => {
+        Format::Text | Format::Csv | Format::Html => {
             let mut err = String::new();
             for d in &outcome.diagnostics {
                 if !quiet || d.is_error() {
@@ -105,7 +106,7 @@ fn print_outcome(outcome: &Outcome, format: Format, quiet: bool) {
                 err.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
             }
             eprint!("{err}");
-            if !quiet || format == Format::Csv {
+            if !quiet || matches!(format, Format::Csv | Format::Html) {
                 print!("{}", outcome.text);
             }
         }

@@ -9,7 +9,11 @@ use crate::project::{self, Project};
 /// memory, so whatever `build` refuses is reported here first — and checks each ledger.
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let sources = project::discover(&args.projects)?;
-    if args.baseline.is_some() && sources.len() > 1 {
+    let from_file = args
+        .baseline
+        .as_ref()
+        .is_some_and(|b| !b.starts_with("git:"));
+    if from_file && sources.len() > 1 {
         return Err(Error::BaselineForMany {
             projects: sources.len(),
         });

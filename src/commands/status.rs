@@ -31,6 +31,7 @@ pub fn run(args: &StatusArgs, format: Format) -> Result<Outcome> {
         "pending": s.pending,
     });
     let text = match format {
+        Format::Html => report_page(&config, args, s)?,
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             let _ = w.write_record(["id", "assigned", "days"]);
@@ -46,6 +47,52 @@ pub fn run(args: &StatusArgs, format: Format) -> Result<Outcome> {
         json,
         ..Outcome::default()
     })
+}
+
+/// The rollout report in the theme's language and colours.
+fn report_page(
+    config: &project::Config,
+    args: &StatusArgs,
+    s: &ledger::check::Summary,
+) -> Result<String> {
+    let languages: Vec<String> = config
+        .project
+        .languages
+        .get_ref()
+        .iter()
+        .map(|l| l.get_ref().clone())
+        .collect();
+    let lang = match &args.lang {
+        Some(lang) if !languages.contains(lang) => {
+            return Err(Error::NotConfigured {
+                what: "language",
+                item: lang.clone(),
+                key: "[project] languages",
+                project: config.project.id.get_ref().clone(),
+                configured: languages,
+            });
+        }
+        Some(lang) => lang.clone(),
+        None => languages.first().cloned().unwrap_or_default(),
+    };
+    let mut diagnostics = Vec::new();
+    let theme = project::validate::theme(
+        config,
+        &config.source(),
+        std::slice::from_ref(&lang),
+        &mut diagnostics,
+    );
+    let theme = match theme {
+        Some(theme) if !diagnostics.iter().any(|d| d.is_error()) => theme,
+        _ => return Err(Error::Invalid(diagnostics)),
+    };
+    let report = crate::report::Report {
+        project: config.project.name.get_ref(),
+        lang: &lang,
+        pending_days: args.pending_days,
+        summary: s,
+    };
+    crate::report::html(&theme, &report)
 }
 
 fn table(id: &str, path: &std::path::Path, s: &ledger::check::Summary, days: u32) -> String {

@@ -36,6 +36,22 @@ pub struct Checker {
     registered_at: Vec<u32>,
     /// Per ID from `first_id`: revoked.
     revoked: Vec<u64>,
+    /// IDs assigned and registrations accepted so far, at the end of each day with rows.
+    timeline: Vec<DayCount>,
+}
+
+/// The IDs assigned and registered (and not revoked since) up to the end of a day, for the
+/// rollout chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DayCount {
+    #[serde(serialize_with = "day_text")]
+    pub day: Day,
+    pub assigned: u64,
+    pub registered: u64,
+}
+
+fn day_text<S: serde::Serializer>(day: &Day, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_day(*day))
 }
 
 /// What the ledger says, for `status`.
@@ -57,6 +73,10 @@ pub struct Summary {
     pub newest: Option<String>,
     /// The last ID assigned, if any.
     pub assigned_through: Option<u64>,
+    /// Cumulative counts per day with rows, oldest first.
+    pub timeline: Vec<DayCount>,
+    /// Every revoked ID, in order.
+    pub revoked_ids: Vec<u64>,
 }
 
 impl Checker {
@@ -72,6 +92,7 @@ impl Checker {
             assigned_through: None,
             registered_at: Vec::new(),
             revoked: Vec::new(),
+            timeline: Vec::new(),
         }
     }
 
@@ -106,6 +127,7 @@ impl Checker {
             ),
             _ => self.newest = Some((row.day, line)),
         }
+        self.count_day(row.day);
         match row.event {
             Event::Created(mode) => self.created(line, mode),
             _ if self.rows == 1 => self.problem(line, Some(1), "E101", "the first row is not `created`".into(), "start the ledger, right after the header, with the row `DATE,created,,self-service,` for the day the project was created in Manager"),
@@ -117,6 +139,25 @@ impl Checker {
             Event::Registered(id) => self.registered(line, id),
             Event::Revoked(id) => self.revoke(line, id),
         }
+    }
+
+    /// Starts the day's entry of the timeline, carrying the counts over.
+    fn count_day(&mut self, day: Day) {
+        match self.timeline.last() {
+            Some(last) if last.day >= day => {}
+            last => {
+                let (assigned, registered) = last.map_or((0, 0), |l| (l.assigned, l.registered));
+                self.timeline.push(DayCount {
+                    day,
+                    assigned,
+                    registered,
+                });
+            }
+        }
+    }
+
+    fn today(&mut self) -> Option<&mut DayCount> {
+        self.timeline.last_mut()
     }
 
     fn created(&mut self, line: u64, mode: Mode) {
@@ -193,6 +234,9 @@ impl Checker {
         }
         let from = first.max(expected).max(self.first_id);
         if from <= last {
+            if let Some(today) = self.today() {
+                today.assigned += last - from + 1;
+            }
             self.assignments.push(Assignment {
                 first: from,
                 last,
@@ -235,6 +279,9 @@ impl Checker {
             return;
         }
         self.registered_at[slot] = u32::try_from(line).unwrap_or(u32::MAX);
+        if let Some(today) = self.today() {
+            today.registered += 1;
+        }
     }
 
     fn revoke(&mut self, line: u64, id: u64) {
@@ -259,6 +306,12 @@ impl Checker {
             return;
         }
         self.revoked[slot / 64] |= 1 << (slot % 64);
+        // A revoked registration no longer counts as registered.
+        if self.registered_at[slot] != 0
+            && let Some(today) = self.today()
+        {
+            today.registered = today.registered.saturating_sub(1);
+        }
     }
 
     /// Ends the pass: E101 if there was no row, then [`Checker::reconcile`].
@@ -280,6 +333,8 @@ impl Checker {
             pending: Vec::new(),
             newest: newest.map(format_day),
             assigned_through: self.assigned_through,
+            timeline: self.timeline.clone(),
+            revoked_ids: Vec::new(),
         };
         let assignments = std::mem::take(&mut self.assignments);
         for a in &assignments {
@@ -290,6 +345,7 @@ impl Checker {
                 summary.assigned += 1;
                 if self.is_revoked(slot) {
                     summary.revoked += 1;
+                    summary.revoked_ids.push(id);
                 } else if self.registered_at[slot] != 0 {
                     summary.registered += 1;
                 } else {

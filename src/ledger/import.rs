@@ -81,17 +81,7 @@ pub fn plan(
         .delimiter(delimiter as u8)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::UnreadableCsv {
-            what: "export",
-            path: export.to_path_buf(),
-            why: format!("its header: {e}"),
-        })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let export_columns = find_columns(&headers, columns)?;
+    let export_columns = find_columns(&header(&mut reader, export)?, columns)?;
     let registered = registrations(ledger_bytes);
     let src = Source {
         path: export,
@@ -196,6 +186,16 @@ fn read_record(
 
 /// A row of the export as (ID, subject, date), or why it cannot be imported.
 type ExportRow = std::result::Result<(u64, String, String), Box<Diagnostic>>;
+
+/// The export's column names.
+fn header(reader: &mut csv::Reader<&[u8]>, export: &Path) -> Result<Vec<String>> {
+    let names = reader.headers().map_err(|e| Error::UnreadableCsv {
+        what: "export",
+        path: export.to_path_buf(),
+        why: format!("its header: {e}"),
+    })?;
+    Ok(names.iter().map(|h| h.trim().to_string()).collect())
+}
 
 /// Where the export keeps the ID, the subject and (if any) the date.
 struct ExportColumns {

@@ -4,6 +4,7 @@
 pub mod append;
 pub mod check;
 pub mod dialect;
+pub mod git;
 pub mod import;
 pub mod read;
 
@@ -223,16 +224,29 @@ fn lines_of(
 /// E140: the baseline's rows must be the first rows of the ledger. Rows compare as data —
 /// by column name, dates by their day, text decoded — so a re-save by a spreadsheet
 /// (separator, quoting, encoding, line endings, date form, column order) is no rewrite.
-pub fn check_baseline(ledger: &Path, baseline: &Path) -> Result<Option<Diagnostic>> {
-    let open = |p: &Path, what: &'static str| -> Result<LedgerReader<std::fs::File>> {
-        let file = std::fs::File::open(p).map_err(Error::io("read", p))?;
-        LedgerReader::new(file).map_err(|problem| Error::UnreadableCsv {
+/// `baseline` is a file, or `git:REV` for the ledger as committed at REV.
+pub fn check_baseline(ledger: &Path, baseline: &str) -> Result<Option<Diagnostic>> {
+    let old: Box<dyn Read> = match baseline.strip_prefix("git:") {
+        Some(rev) => match git::show(ledger, rev)? {
+            Some(bytes) => Box::new(std::io::Cursor::new(bytes)),
+            None => return Ok(None),
+        },
+        None => {
+            let path = Path::new(baseline);
+            Box::new(std::fs::File::open(path).map_err(Error::io("read", path))?)
+        }
+    };
+    let baseline = Path::new(baseline);
+    let open = |input: Box<dyn Read>, p: &Path, what: &'static str| {
+        LedgerReader::new(input).map_err(|problem| Error::UnreadableCsv {
             what,
             path: p.to_path_buf(),
             why: problem.message,
         })
     };
-    let (mut old, mut new) = (open(baseline, "baseline")?, open(ledger, "ledger")?);
+    let file = std::fs::File::open(ledger).map_err(Error::io("read", ledger))?;
+    let mut old = open(old, baseline, "baseline")?;
+    let mut new = open(Box::new(file), ledger, "ledger")?;
     let mut last_line = 1;
     loop {
         let Some(old_line) = old.next_record() else {

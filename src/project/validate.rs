@@ -131,7 +131,7 @@ fn codes(config: &Config, src: &Source, ec: Ec, diags: &mut Vec<Diagnostic>) -> 
 }
 
 /// The theme the project names, with the strings of its languages.
-fn theme(
+pub fn theme(
     config: &Config,
     src: &Source,
     languages: &[String],
