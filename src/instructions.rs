@@ -20,6 +20,8 @@ pub fn fill(name: &str, text: &str, vars: &tera::Context) -> Result<String, tera
 /// Markdown → HTML for the page. Raw HTML becomes text, links keep only safe schemes,
 /// images become their text (the page loads nothing), headings start below the page's own.
 pub fn to_html(markdown: &str) -> String {
+    let outline = Outline::of(markdown);
+    let shift = |level| outline.shift(level);
     let mut link_kept = Vec::new();
     let events = parser(markdown).filter_map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => {
@@ -58,13 +60,34 @@ pub fn parser(markdown: &str) -> Parser<'_> {
     Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH)
 }
 
-fn shift(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
-    use pulldown_cmark::HeadingLevel::*;
-    match level {
-        H1 => H3,
-        H2 => H4,
-        H3 => H5,
-        _ => H6,
+/// The heading levels the instructions use, so they can be placed under the page's `h2`
+/// without gaps: the highest becomes `h3`, the next `h4`, and so on (a skipped level in the
+/// Markdown is not a gap on the page).
+struct Outline {
+    used: Vec<pulldown_cmark::HeadingLevel>,
+}
+
+impl Outline {
+    fn of(markdown: &str) -> Outline {
+        let mut used: Vec<_> = parser(markdown)
+            .filter_map(|e| match e {
+                Event::Start(Tag::Heading { level, .. }) => Some(level),
+                _ => None,
+            })
+            .collect();
+        used.sort();
+        used.dedup();
+        Outline { used }
+    }
+
+    fn shift(&self, level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+        use pulldown_cmark::HeadingLevel::*;
+        match self.used.iter().position(|l| *l == level) {
+            Some(0) => H3,
+            Some(1) => H4,
+            Some(2) => H5,
+            _ => H6,
+        }
     }
 }
 
@@ -174,6 +197,11 @@ mod tests {
     #[test]
     fn headings_sit_below_the_page() {
         assert_eq!(to_html("# A"), "<h3>A</h3>\n");
+        // The highest level used sits under the page's h2, and skipped levels close up.
+        assert_eq!(
+            to_html("## A\n\n#### B\n\n## C\n"),
+            "<h3>A</h3>\n<h4>B</h4>\n<h3>C</h3>\n"
+        );
     }
 
     #[test]

@@ -249,3 +249,56 @@ fn printed_codes_are_at_least_qr_size_mm() {
         }
     }
 }
+
+/// axe-core (tests/browser, installed by `.ci/run` with `npm ci`) finds no violation of WCAG
+/// 2.2 A/AA or best practice on any page of the example kits, their index, or the rollout
+/// reports, at 360 and 1280 px.
+#[test]
+#[ignore]
+fn axe_core_finds_no_violation_on_any_page() {
+    let (tmp, out) = build_examples();
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    for (example, lang) in [
+        ("acme-hq", "de"),
+        ("acme-hq", "en"),
+        ("nordwerk-plant", "uk"),
+    ] {
+        let project = tmp.path().join("example-projects").join(example);
+        let r = run_in(
+            &project,
+            &[
+                "status",
+                "--format",
+                "html",
+                "--lang",
+                lang,
+                "--pending-days",
+                "3",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.all());
+        let report = tmp.path().join(format!("status-{example}.{lang}.html"));
+        std::fs::write(&report, r.stdout).unwrap();
+        pages.push(report);
+    }
+    pages.sort();
+    assert!(pages.len() >= 10, "{pages:?}");
+    let script = repo().join("tests/browser/axe.mjs");
+    let out = Command::new(tool("node"))
+        .arg(script)
+        .args(&pages)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{report}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "axe-core found violations:\n{report}");
+    assert!(report.contains(&format!(
+        "axe-core: {} page views, 0 violation(s)",
+        pages.len() * 2
+    )));
+}
