@@ -302,3 +302,43 @@ fn axe_core_finds_no_violation_on_any_page() {
         pages.len() * 2
     )));
 }
+
+/// Poppler, an independent reader, sees every example PDF's structure: the title as H1, the
+/// headings below it, each code a Figure, lists and links.
+#[test]
+#[ignore]
+fn poppler_reads_the_tag_tree_of_every_pdf() {
+    let (_tmp, kits) = examples();
+    let mut read = 0;
+    for kit in &kits {
+        for entry in std::fs::read_dir(kit).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "pdf") {
+                continue;
+            }
+            let out = Command::new(tool("pdfinfo"))
+                .arg("-struct-text")
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", path.display());
+            let tree = String::from_utf8_lossy(&out.stdout);
+            let name = path.file_name().unwrap().to_string_lossy();
+            assert!(tree.starts_with("Document\n"), "{name}: {tree}");
+            let figures = tree.lines().filter(|l| l.trim() == "Figure").count();
+            if name.starts_with("cards-") {
+                assert_eq!(figures, 10, "{name}");
+                assert!(tree.contains("  L (block)") && tree.contains("LBody"), "{name}");
+            } else {
+                assert!(figures >= 3, "{name}: {figures} figures");
+                assert!(tree.contains("  H1 \""), "{name}");
+                assert!(
+                    tree.contains("  H2 \"") && tree.contains("Link (inline)"),
+                    "{name}"
+                );
+            }
+            read += 1;
+        }
+    }
+    assert_eq!(read, 12);
+}

@@ -373,16 +373,16 @@ fn cards_fit_eight_or_more_with_crop_marks_outside() {
 }
 
 #[test]
-fn pdfs_are_pdf_a_2b_when_the_kit_has_a_date() {
+fn pdfs_are_pdf_a_2a_when_the_kit_has_a_date() {
     let xmp = |bytes: &[u8]| {
         String::from_utf8_lossy(bytes)
-            .contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>")
+            .contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>A</pdfaid:conformance>")
     };
     let (tmp, project) = fixture("good");
     build(&project, &tmp.path().join("out"));
     for file in ["flyer-a4.en.pdf", "cards-a4.de.pdf"] {
         let bytes = std::fs::read(tmp.path().join("out/good").join(file)).unwrap();
-        assert!(xmp(&bytes), "{file} is not marked PDF/A-2b");
+        assert!(xmp(&bytes), "{file} is not marked PDF/A-2a");
         assert!(
             String::from_utf8_lossy(&bytes).contains("/OutputIntents"),
             "{file} has no output intent"

@@ -70,9 +70,10 @@ fn parts(project: &Project, lang: &str) -> Result<(String, String, Vec<Image>)> 
     let mut images = Vec::new();
     for (name, code) in project.codes.each() {
         let cid = format!("{}.{}@mobileid-kit", name.as_str(), project.id);
+        let alt = crate::layout::alt_text(project, lang, name);
         codes.insert(
             name.key().to_string(),
-            json!({"payload": code.payload, "cid": cid}),
+            json!({"payload": code.payload, "cid": cid, "alt": alt}),
         );
         images.push((name.as_str(), cid, code.to_png(IMAGE_SCALE)));
     }

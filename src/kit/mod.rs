@@ -6,6 +6,7 @@ pub mod image;
 pub mod manifest;
 pub mod page;
 pub mod pdf;
+pub mod tags;
 pub mod write;
 
 use crate::error::{Error, Result};

@@ -38,10 +38,10 @@ fn render(project: &Project, lang: &str, languages: &[String], up: &str) -> Resu
         .collect();
     let mut codes = serde_json::Map::new();
     for (name, code) in project.codes.each() {
-        let label = &t[name.caption_key()];
+        let label = crate::layout::alt_text(project, lang, name);
         codes.insert(
             name.key().to_string(),
-            json!({"payload": code.payload, "svg": code.to_inline_svg(label)}),
+            json!({"payload": code.payload, "svg": code.to_inline_svg(&label)}),
         );
     }
     let context = json!({

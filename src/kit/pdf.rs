@@ -2,6 +2,7 @@
 //! Text is real text in the theme's embedded, subset font; codes are vector paths. Nothing
 //! here decides a position or judges input.
 
+use super::tags::Mark;
 use crate::error::{Error, Result};
 use crate::layout::{Document, Item, Look, Page, Rect, Rgb};
 use crate::project::Project;
@@ -12,24 +13,31 @@ use krilla::geom::{PathBuilder, Point, Transform};
 use krilla::num::NormalizedF32;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
 use krilla::text::TextDirection;
 
 /// Writes one laid-out document.
 pub fn write(project: &Project, document: &Document) -> Result<Vec<u8>> {
     let fonts = &project.theme.fonts;
-    let mut pdf = new_document(project);
+    let mut pdf = new_document(project)?;
     let stem = document.file.trim_end_matches(".pdf");
     pdf.set_metadata(metadata(project, &document.lang, stem));
+    let mut tree = krilla::tagging::TagTree::new();
     for laid in &document.pages {
         let settings = krilla::page::PageSettings::from_wh(laid.width, laid.height)
             .ok_or_else(|| Error::Internal(format!("{} has a page of no size", document.file)))?;
         let mut page = pdf.start_page_with(settings);
         let mut surface = page.surface();
-        draw(&mut surface, project, fonts, laid)?;
+        let marks = draw(&mut surface, project, fonts, laid)?;
         surface.finish();
-        add_links(&mut page, laid);
+        let links = add_links(&mut page, laid);
         page.finish();
+        for node in super::tags::page_nodes(laid, marks, &links) {
+            tree.push(node);
+        }
     }
+    pdf.set_tag_tree(tree);
+    pdf.set_outline(super::tags::outline(&document.pages));
     pdf.finish().map_err(|e| {
         Error::Internal(format!(
             "krilla could not write {}: {}",
@@ -39,8 +47,47 @@ pub fn write(project: &Project, document: &Document) -> Result<Vec<u8>> {
     })
 }
 
-fn draw(surface: &mut Surface, project: &Project, fonts: &Fonts, page: &Page) -> Result<()> {
-    for item in &page.items {
+/// Draws the page's items, each marked as content of its element or as an artifact; returns
+/// what each element holds.
+fn draw(
+    surface: &mut Surface,
+    project: &Project,
+    fonts: &Fonts,
+    page: &Page,
+) -> Result<Vec<Vec<Mark>>> {
+    let mut owner: Vec<Option<usize>> = vec![None; page.items.len()];
+    for (e, element) in page.structure.iter().enumerate() {
+        for slot in &mut owner[element.items.clone()] {
+            *slot = Some(e);
+        }
+    }
+    let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); page.structure.len()];
+    let mut links = 0;
+    for (item, owner) in page.items.iter().zip(owner) {
+        if let Item::Link { .. } = item {
+            if let Some(e) = owner {
+                marks[e].push(Mark::Link(links));
+            }
+            links += 1;
+            continue;
+        }
+        let tag = match (owner, item) {
+            (Some(_), Item::Text { .. }) => ContentTag::Span(SpanTag::empty()),
+            (Some(_), _) => ContentTag::Other,
+            (None, _) => ContentTag::Artifact(Artifact::new(ArtifactType::Page, None)),
+        };
+        let id = surface.start_tagged(tag);
+        draw_item(surface, project, fonts, item)?;
+        surface.end_tagged();
+        if let Some(e) = owner {
+            marks[e].push(Mark::Content(id));
+        }
+    }
+    Ok(marks)
+}
+
+fn draw_item(surface: &mut Surface, project: &Project, fonts: &Fonts, item: &Item) -> Result<()> {
+    {
         match item {
             Item::Text {
                 x,
@@ -164,20 +211,22 @@ fn draw_line(surface: &mut Surface, from: (f32, f32), to: (f32, f32), width: f32
     }
 }
 
-/// A new document: PDF/A-2b (archival) when the kit has a date, which PDF/A requires; a plain
-/// PDF otherwise, since the clock may not date an output.
-fn new_document(project: &Project) -> krilla::Document {
-    use krilla::configure::{Archival, ConfigurationBuilder};
-    let archival = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A2_B)
-        .finish();
-    match (&project.kit.date, archival) {
-        (Some(_), Ok(configuration)) => krilla::Document::new_with(krilla::SerializeSettings {
-            configuration,
-            ..Default::default()
-        }),
-        _ => krilla::Document::new(),
+/// A new document, tagged and validated as PDF/UA-1 (accessible); with a kit date also as
+/// PDF/A-2a (archival, which needs the date; the clock may not date an output).
+fn new_document(project: &Project) -> Result<krilla::Document> {
+    use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
+    let mut builder = ConfigurationBuilder::new().with_accessibility_validator(Accessibility::UA1);
+    if project.kit.date.is_some() {
+        builder = builder.with_archival_validator(Archival::A2_A);
     }
+    let configuration = builder
+        .finish()
+        .map_err(|_| Error::Internal("PDF/UA-1 and PDF/A-2a cannot be combined".into()))?;
+    Ok(krilla::Document::new_with(krilla::SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..Default::default()
+    }))
 }
 
 /// Document metadata: title, language, the kit's date (never the clock), a fixed ID.
@@ -210,19 +259,23 @@ fn describe(error: &krilla::error::KrillaError) -> String {
     }
 }
 
-/// Adds the page's link areas as link annotations.
-fn add_links(page: &mut krilla::page::Page, laid: &Page) {
+/// Adds the page's link areas as tagged link annotations, in order; their identifiers.
+fn add_links(page: &mut krilla::page::Page, laid: &Page) -> Vec<krilla::tagging::Identifier> {
     use krilla::action::LinkAction;
     use krilla::annotation::{Annotation, LinkAnnotation, Target};
+    let mut ids = Vec::new();
     for item in &laid.items {
-        if let Item::Link { rect, url } = item
-            && let Some(area) = krilla::geom::Rect::from_xywh(rect.x, rect.y, rect.w, rect.h)
-        {
+        if let Item::Link { rect, url } = item {
+            // A link area has a size by construction; a degenerate one still gets one point.
+            let area =
+                krilla::geom::Rect::from_xywh(rect.x, rect.y, rect.w.max(1.0), rect.h.max(1.0))
+                    .or_else(|| krilla::geom::Rect::from_xywh(0.0, 0.0, 1.0, 1.0));
+            let Some(area) = area else { continue };
             let target = Target::Action(LinkAction::new(url.clone()).into());
-            page.add_annotation(Annotation::new_link(
-                LinkAnnotation::new(area, target),
-                Some(url.clone()),
-            ));
+            let annotation =
+                Annotation::new_link(LinkAnnotation::new(area, target), Some(url.clone()));
+            ids.push(page.add_tagged_annotation(annotation));
         }
     }
+    ids
 }

@@ -2,7 +2,7 @@
 //! (each at least `qr_size_mm`, captioned, links printed under them) and the contact; the
 //! instructions below the steps, or on the back when they do not fit there.
 
-use super::frame::{Look, Page, Rect};
+use super::frame::{Look, Page, Rect, Role};
 use super::text::{self, Block, Kind, Line, Measure, Span, Style};
 use super::{MM, module_for};
 use crate::diag::{Diagnostic, Location};
@@ -53,19 +53,24 @@ pub fn layout(
     let mut front = f.page();
     let head = f.head(&mut front);
     let steps = f.steps(&mut front, head + 3.0 * MM);
-    let footer_top = f.footer(&mut front);
+    // The footer is placed last, so it is read after what stands above it.
+    let footer = contact_lines(project, lang, m, f.width);
+    let footer_top = paper.size().1 - margin - text::height(&footer);
     if steps > footer_top {
         return Err(Box::new(f.front_overflow(steps - footer_top)));
     }
     let blocks = text::blocks(&project.instructions[lang]);
+    let under_steps = steps + 5.0 * MM;
     if blocks.is_empty() {
+        f.footer(&mut front, &footer, footer_top);
         return Ok(vec![front]);
     }
-    let under_steps = steps + 5.0 * MM;
     if let Ok(columns) = f.instructions(&blocks, under_steps, footer_top - 4.0 * MM) {
         f.place(&mut front, &columns, under_steps);
+        f.footer(&mut front, &footer, footer_top);
         return Ok(vec![front]);
     }
+    f.footer(&mut front, &footer, footer_top);
     let mut back = f.page();
     let bottom = paper.size().1 - margin;
     match f.instructions(&blocks, margin, bottom) {
@@ -108,18 +113,33 @@ impl Flyer<'_> {
         let p = &self.project.theme.print;
         let t = self.strings();
         let mut y = self.margin;
-        for (text, size, bold, color) in [
-            (self.project.name.as_str(), p.kicker_size, true, p.accent),
-            (t["page_title"].as_str(), p.title_size, true, p.ink),
-            (t["intro"].as_str(), p.body_size, false, p.muted),
+        for (text, size, bold, color, role) in [
+            (
+                self.project.name.as_str(),
+                p.kicker_size,
+                true,
+                p.accent,
+                Role::Paragraph,
+            ),
+            (
+                t["page_title"].as_str(),
+                p.title_size,
+                true,
+                p.ink,
+                Role::Heading(1),
+            ),
+            (
+                t["intro"].as_str(),
+                p.body_size,
+                false,
+                p.muted,
+                Role::Paragraph,
+            ),
         ] {
             let look = Look::new(size, bold, color);
-            y = page.wrapped(
-                self.m,
-                &Span::plain(text),
-                (self.margin, y, self.width),
-                look,
-            );
+            let spans = Span::plain(text);
+            let at = (self.margin, y, self.width);
+            y = page.tagged(role, |page| page.wrapped(self.m, &spans, at, look));
             y += size * 0.3;
         }
         y
@@ -221,7 +241,7 @@ impl Flyer<'_> {
             p.heading_size,
             p.heading_size,
         );
-        let mut y = page.lines(&heading, x, top, colors);
+        let mut y = page.heading(&heading, (x, top), colors, 2);
         let body = text::lines(
             &[Block::new(Kind::Paragraph, Span::plain(step.text.as_str()))],
             self.m,
@@ -247,19 +267,25 @@ impl Flyer<'_> {
     fn cell(&self, page: &mut Page, cell: &Cell, x: f32, y: f32) -> f32 {
         let p = &self.project.theme.print;
         let (module, outer) = self.code_size(cell.code);
-        page.code(cell.code, x, y, module, outer);
-        if let Some(link) = &cell.link {
-            let rect = Rect {
-                x,
-                y,
-                w: outer,
-                h: outer,
-            };
-            page.link(rect, link.clone());
-        }
+        let alt = super::alt_text(self.project, self.lang, cell.code);
+        page.tagged(Role::Figure(alt), |page| {
+            page.code(cell.code, x, y, module, outer);
+            if let Some(link) = &cell.link {
+                let rect = Rect {
+                    x,
+                    y,
+                    w: outer,
+                    h: outer,
+                };
+                page.link(rect, link.clone());
+            }
+        });
         let caption = Look::new(p.small_size + 0.5, true, p.ink);
         let spans = Span::bold(cell.caption.as_str());
-        let mut cy = page.wrapped(self.m, &spans, (x, y + outer + 1.0 * MM, outer), caption);
+        let at = (x, y + outer + 1.0 * MM, outer);
+        let mut cy = page.tagged(Role::Paragraph, |page| {
+            page.wrapped(self.m, &spans, at, caption)
+        });
         if let Some(link) = &cell.link {
             let spans = vec![Span {
                 text: link.clone(),
@@ -277,14 +303,10 @@ impl Flyer<'_> {
         cy
     }
 
-    /// The contact line at the bottom margin; returns its top.
-    fn footer(&self, page: &mut Page) -> f32 {
+    /// The contact line at the bottom margin, from `top`.
+    fn footer(&self, page: &mut Page, lines: &[Line], top: f32) {
         let p = &self.project.theme.print;
-        let bottom = self.paper.size().1 - self.margin;
-        let lines = contact_lines(self.project, self.lang, self.m, self.width);
-        let top = bottom - text::height(&lines);
-        page.lines(&lines, self.margin, top, (p.muted, p.accent));
-        top
+        page.lines(lines, self.margin, top, (p.muted, p.accent));
     }
 
     /// The instructions under their heading in two columns between `top` and `bottom`,
@@ -320,7 +342,7 @@ impl Flyer<'_> {
     fn place(&self, page: &mut Page, laid: &Columns, top: f32) {
         let p = &self.project.theme.print;
         let colors = (p.ink, p.accent);
-        let top = page.lines(&laid.heading, self.margin, top, colors) + 1.0 * MM;
+        let top = page.heading(&laid.heading, (self.margin, top), colors, 2) + 1.0 * MM;
         let column_w = (self.width - GAP) / 2.0;
         for (i, column) in laid.columns.iter().enumerate() {
             page.lines(

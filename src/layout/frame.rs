@@ -92,11 +92,33 @@ impl Item {
     }
 }
 
+/// What a run of items means, for the PDF's tag tree (screen readers read that tree).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    /// A heading of this level (1 is the page title).
+    Heading(u16),
+    Paragraph,
+    /// An item of a list; its first text item is the label. Consecutive items form a list.
+    ListItem,
+    /// A QR code, described for those who cannot see it.
+    Figure(String),
+}
+
+/// A run of consecutive items with one role. Items in no element are artifacts (crop marks,
+/// the draft band's fill).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub role: Role,
+    pub items: std::ops::Range<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub width: f32,
     pub height: f32,
     pub items: Vec<Item>,
+    /// The page's structure in reading order.
+    pub structure: Vec<Element>,
 }
 
 impl Page {
@@ -105,7 +127,31 @@ impl Page {
             width,
             height,
             items: Vec::new(),
+            structure: Vec::new(),
         }
+    }
+
+    /// Places items with `f` and gives them `role`.
+    pub fn tagged<R>(&mut self, role: Role, f: impl FnOnce(&mut Page) -> R) -> R {
+        let start = self.items.len();
+        let result = f(self);
+        let items = start..self.items.len();
+        if !items.is_empty() {
+            self.structure.push(Element { role, items });
+        }
+        result
+    }
+
+    /// Copies another page's items and structure onto this one, moved by (`dx`, `dy`).
+    pub fn place(&mut self, other: &Page, dx: f32, dy: f32) {
+        let offset = self.items.len();
+        self.items
+            .extend(other.items.iter().map(|i| i.shifted(dx, dy)));
+        self.structure
+            .extend(other.structure.iter().map(|e| Element {
+                role: e.role.clone(),
+                items: e.items.start + offset..e.items.end + offset,
+            }));
     }
 
     pub fn text(&mut self, x: f32, baseline: f32, text: impl Into<String>, look: Look) {
@@ -154,9 +200,60 @@ impl Page {
         y
     }
 
-    /// Places laid-out lines from (`x`, `top`): text in `ink`, links and headings in `accent`.
+    /// Places laid-out lines from (`x`, `top`): text in `ink`, links and headings in `accent`;
+    /// each block (the lines of one source line) a heading, list item or paragraph.
     /// Returns the bottom.
-    pub fn lines(&mut self, lines: &[Line], x: f32, top: f32, (ink, accent): (Rgb, Rgb)) -> f32 {
+    pub fn lines(&mut self, lines: &[Line], x: f32, top: f32, colors: (Rgb, Rgb)) -> f32 {
+        let mut y = top;
+        let mut start = 0;
+        while start < lines.len() {
+            let block = &lines[start];
+            let end = start
+                + 1
+                + lines[start + 1..]
+                    .iter()
+                    .take_while(|l| {
+                        l.source_line == block.source_line
+                            && l.marker.is_none()
+                            && l.heading == block.heading
+                    })
+                    .count();
+            // Headings inside the instructions sit under the page's level-2 headings.
+            let role = if block.heading {
+                Role::Heading(3)
+            } else if block.marker.is_some() {
+                Role::ListItem
+            } else {
+                Role::Paragraph
+            };
+            y = self.tagged(role, |page| {
+                page.untagged_lines(&lines[start..end], x, y, colors)
+            });
+            start = end;
+        }
+        y
+    }
+
+    /// Places lines as one heading of `level`.
+    pub fn heading(
+        &mut self,
+        lines: &[Line],
+        (x, top): (f32, f32),
+        colors: (Rgb, Rgb),
+        level: u16,
+    ) -> f32 {
+        self.tagged(Role::Heading(level), |page| {
+            page.untagged_lines(lines, x, top, colors)
+        })
+    }
+
+    fn untagged_lines(
+        &mut self,
+        lines: &[Line],
+        x: f32,
+        top: f32,
+        (ink, accent): (Rgb, Rgb),
+    ) -> f32 {
         let mut y = top;
         for line in lines {
             y += line.space_before;

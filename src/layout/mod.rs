@@ -98,12 +98,22 @@ pub fn draft_band(page: &mut Page, project: &Project, m: &Measure, lang: &str) {
     });
     let x = (page.width - m.width(text, true, size)).max(0.0) / 2.0;
     let baseline = top + (height + size * 0.7) / 2.0;
-    page.text(
-        x,
-        baseline,
-        text.clone(),
-        Look::new(size, true, frame::WHITE),
-    );
+    let look = Look::new(size, true, frame::WHITE);
+    page.tagged(frame::Role::Paragraph, |page| {
+        page.text(x, baseline, text.clone(), look)
+    });
+}
+
+/// What a code is and where it leads, for those who cannot see it: the theme's
+/// `qr_alt_*` string, and a link code's address.
+pub fn alt_text(project: &Project, lang: &str, code: CodeName) -> String {
+    let t = project.strings(lang);
+    let key = format!("qr_alt_{}", code.key());
+    let text = t[&key].replace("{project}", &crate::text::visible(&project.name));
+    match (code, project.codes.get(code)) {
+        (CodeName::Activation, _) | (_, None) => text,
+        (_, Some(matrix)) => format!("{text}, {}", matrix.payload),
+    }
 }
 
 /// The colour of every draft mark.

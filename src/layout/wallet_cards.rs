@@ -3,7 +3,7 @@
 //! one-line steps and a store hint. A code larger than a card holds is printed at the
 //! largest size that fits, and the build report says so.
 
-use super::frame::{Item, Look, Page};
+use super::frame::{Item, Look, Page, Role};
 use super::text::{self, Measure, Piece, Span};
 use super::{MM, module_for};
 use crate::diag::Diagnostic;
@@ -49,15 +49,14 @@ pub fn layout(
     let text_w = card_w - outer - 2.0 * pad - 2.0 * MM;
     let parts = fitting_parts(project, m, lang, text_w)?;
 
+    // In reading order: the card's text, then its code.
     let mut card = Page::new((card_w, card_h));
-    card.code(
-        CodeName::Activation,
-        card_w - pad - outer,
-        (card_h - outer) / 2.0,
-        module,
-        outer,
-    );
     draw_parts(&mut card, project, &parts, pad);
+    let alt = super::alt_text(project, lang, CodeName::Activation);
+    let at = (card_w - pad - outer, (card_h - outer) / 2.0);
+    card.tagged(Role::Figure(alt), |card| {
+        card.code(CodeName::Activation, at.0, at.1, module, outer)
+    });
 
     let mut sheet = Page::new(Paper::A4.size());
     super::draft_band(&mut sheet, project, m, lang);
@@ -67,9 +66,7 @@ pub fn layout(
     for row in 0..ROWS {
         for col in 0..COLUMNS {
             let (dx, dy) = (left + col as f32 * card_w, top + row as f32 * card_h);
-            sheet
-                .items
-                .extend(card.items.iter().map(|i| i.shifted(dx, dy)));
+            sheet.place(&card, dx, dy);
         }
     }
     Ok((sheet, note))
@@ -181,31 +178,38 @@ fn draw_parts(card: &mut Page, project: &Project, parts: &[Part], pad: f32) {
     let accent = project.theme.print.accent;
     let mut y = pad;
     for part in parts {
-        let size = part.look.size;
-        let indent = if let Some(n) = part.number {
-            let look = Look {
-                bold: true,
-                color: accent,
-                ..part.look
-            };
-            card.text(pad, y + size, n.to_string(), look);
-            3.0 * MM
+        let role = if part.number.is_some() {
+            Role::ListItem
         } else {
-            0.0
+            Role::Paragraph
         };
-        for line in &part.lines {
-            for piece in line {
-                card.text(
-                    pad + indent + piece.x,
-                    y + size,
-                    piece.text.clone(),
-                    part.look,
-                );
-            }
-            y += size * 1.25;
-        }
-        y += part.after;
+        y = card.tagged(role, |card| draw_part(card, accent, part, (pad, y)));
     }
+}
+
+/// One part: its step number (the list label), then its lines; returns its bottom.
+fn draw_part(card: &mut Page, accent: super::Rgb, part: &Part, (pad, top): (f32, f32)) -> f32 {
+    let size = part.look.size;
+    let indent = if let Some(n) = part.number {
+        let look = Look {
+            bold: true,
+            color: accent,
+            ..part.look
+        };
+        card.text(pad, top + size, n.to_string(), look);
+        3.0 * MM
+    } else {
+        0.0
+    };
+    let mut y = top;
+    for line in &part.lines {
+        for piece in line {
+            let x = pad + indent + piece.x;
+            card.text(x, y + size, piece.text.clone(), part.look);
+        }
+        y += size * 1.25;
+    }
+    y + part.after
 }
 
 /// Every cut line, extended into the margin, clear of the cards.
