@@ -1,5 +1,7 @@
 // Runs axe-core's WCAG 2.2 A/AA and best-practice rules on pages in Debian's Chromium, at a
-// phone and a desktop width. Usage: node axe.mjs FILE.html... ; exits 1 on any violation.
+// phone and a desktop width, and checks that content reflows (no horizontal scrolling) at
+// 320 px and at 640 px, which is 1280 px at 200 % zoom (WCAG 1.4.10).
+// Usage: node axe.mjs FILE.html... ; exits 1 on any violation.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +11,7 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const widths = [360, 1280];
+const reflowWidths = [320, 640];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -33,6 +36,19 @@ try {
         failed += 1;
         const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
         console.log(`${file} @ ${width}px: ${v.id} (${v.impact}): ${v.help} — ${where}`);
+      }
+      await context.close();
+    }
+    for (const width of reflowWidths) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(file).href);
+      const [scroll, client] = await page.evaluate(() =>
+        [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      checked += 1;
+      if (scroll > client) {
+        failed += 1;
+        console.log(`${file} @ ${width}px: does not reflow (${scroll}px wide in a ${client}px window)`);
       }
       await context.close();
     }
