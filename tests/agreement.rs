@@ -86,6 +86,18 @@ const CASES: &[Case] = &[
         at: Some(("instructions.en.md", 3)),
     },
     Case {
+        name: "a contact name in a script the font lacks",
+        change: |p| {
+            edit(
+                &p.join("project.toml"),
+                "name = \"IT\"",
+                "name = \"IT 服务台\"",
+            )
+        },
+        codes: &["E008"],
+        at: Some(("project.toml", 19)),
+    },
+    Case {
         name: "a project name too long for the wallet card",
         change: |p| {
             edit(

@@ -31,14 +31,30 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
                 src.locate(config.project.id.span()),
             ));
             let project = project::validate::validate(&config, &mut diagnostics);
-            if let Some(project) = project
-                && !diagnostics.iter().any(Diagnostic::is_error)
-            {
-                diagnostics.extend(crate::kit::judge(&project)?);
-                projects.push(project);
+            let valid = project.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+            // The kit renders on its own thread while this one reads the ledger.
+            let (judged, ledger) = std::thread::scope(|scope| {
+                let judge = valid.as_ref().map(|p| scope.spawn(|| crate::kit::judge(p)));
+                let ledger = config
+                    .ids
+                    .ledger
+                    .is_some()
+                    .then(|| check_ledger(&config, args));
+                let judged = judge.map(|j| {
+                    j.join().unwrap_or_else(|_| {
+                        Err(Error::Internal(
+                            "the kit's renderer stopped unexpectedly".into(),
+                        ))
+                    })
+                });
+                (judged, ledger)
+            });
+            if let Some(judged) = judged {
+                diagnostics.extend(judged?);
             }
-            if config.ids.ledger.is_some() {
-                match check_ledger(&config, args) {
+            projects.extend(valid);
+            if let Some(ledger) = ledger {
+                match ledger {
                     Ok(found) => diagnostics.extend(found),
                     Err(Error::Invalid(found)) => diagnostics.extend(found),
                     Err(e) => return Err(e),

@@ -55,13 +55,7 @@ fn report_page(
     args: &StatusArgs,
     s: &ledger::check::Summary,
 ) -> Result<String> {
-    let languages: Vec<String> = config
-        .project
-        .languages
-        .get_ref()
-        .iter()
-        .map(|l| l.get_ref().clone())
-        .collect();
+    let languages = config.languages();
     let lang = match &args.lang {
         Some(lang) if !languages.contains(lang) => {
             return Err(Error::NotConfigured {

@@ -16,7 +16,7 @@ use serde_json::json;
 const IMAGE_SCALE: usize = 6;
 
 /// A code image inline in the message: its name, content ID and PNG.
-type Image = (&'static str, String, Vec<u8>);
+pub type Image = (&'static str, String, Vec<u8>);
 
 pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     let (text, html, images) = parts(project, lang)?;
@@ -64,7 +64,7 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
 }
 
 /// The plain-text part, the HTML part and the code images it shows inline.
-fn parts(project: &Project, lang: &str) -> Result<(String, String, Vec<Image>)> {
+pub fn parts(project: &Project, lang: &str) -> Result<(String, String, Vec<Image>)> {
     let (r, g, b) = project.theme.print.accent;
     let mut codes = serde_json::Map::new();
     let mut images = Vec::new();

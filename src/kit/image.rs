@@ -11,6 +11,19 @@ use crate::project::model::CodeName;
 use serde_json::{Value, json};
 
 pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
+    let (svg, fontdb) = svg(project, lang)?;
+    let png = rasterise(&svg, fontdb)
+        .map_err(|e| Error::Internal(format!("card.{lang}.png cannot be drawn: {e}")))?;
+    let codes = vec![
+        CodeName::AppStore,
+        CodeName::GooglePlay,
+        CodeName::Activation,
+    ];
+    Ok(KitFile::new(format!("card.{lang}.png"), png, codes))
+}
+
+/// The image as the theme's `card.svg` draws it, and the fonts to rasterise it with.
+pub fn svg(project: &Project, lang: &str) -> Result<(String, resvg::usvg::fontdb::Database)> {
     let theme = &project.theme;
     let p = &theme.print;
     let hex = |(r, g, b): (u8, u8, u8)| format!("#{r:02x}{g:02x}{b:02x}");
@@ -46,15 +59,7 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
         "texts": texts, "codes": codes, "lang": lang, "t": project.strings(lang),
         "draft": project.draft, "draft_color": hex(crate::layout::DRAFT_RED),
     });
-    let svg = project.theme.render("card.svg", &context)?;
-    let png = rasterise(&svg, fontdb)
-        .map_err(|e| Error::Internal(format!("card.{lang}.png cannot be drawn: {e}")))?;
-    let codes = vec![
-        CodeName::AppStore,
-        CodeName::GooglePlay,
-        CodeName::Activation,
-    ];
-    Ok(KitFile::new(format!("card.{lang}.png"), png, codes))
+    Ok((project.theme.render("card.svg", &context)?, fontdb))
 }
 
 /// SVG → RGB PNG with only the given fonts.

@@ -89,13 +89,37 @@ pub fn build(project: &Project, outputs: &[Output], languages: &[String]) -> Res
 }
 
 /// What rendering the whole kit would refuse: `check` runs this after validation, so it
-/// reports every problem `build` would — the same code, from the same place.
+/// reports every problem `build` would — the same code, from the same place. It runs every
+/// step of `build` that judges input (the print layout, every template, the chat message)
+/// and leaves out the encoders that cannot fail on input (PDF writing, PNG, MIME).
 pub fn judge(project: &Project) -> Result<Vec<crate::diag::Diagnostic>> {
-    match build(project, &project.kit.outputs, &project.languages) {
-        Ok(_) => Ok(Vec::new()),
-        Err(Error::Invalid(found)) => Ok(found),
-        Err(e) => Err(e),
+    let wants = |kind: Output| project.kit.outputs.contains(&kind);
+    let mut found = Vec::new();
+    let mut keep = |result: Result<()>| match result {
+        Err(Error::Invalid(problems)) => {
+            found.extend(problems);
+            Ok(())
+        }
+        other => other,
+    };
+    if wants(Output::Html) {
+        keep(page::render_all(project, &project.languages).map(drop))?;
     }
+    for lang in &project.languages {
+        if wants(Output::Pdf) {
+            keep(print_kit(project, lang).map(drop))?;
+        }
+        if wants(Output::Card) {
+            keep(image::svg(project, lang).map(drop))?;
+        }
+        if wants(Output::Email) {
+            keep(email::parts(project, lang).map(drop))?;
+        }
+        if wants(Output::Message) {
+            keep(crate::layout::message::compose(project, lang).map(drop))?;
+        }
+    }
+    Ok(found)
 }
 
 /// The files every language shares: the codes alone and the pages (which link each other).

@@ -133,6 +133,12 @@ impl Config {
         }
     }
 
+    /// `[project] languages`, the first the default.
+    pub fn languages(&self) -> Vec<String> {
+        let languages = self.project.languages.get_ref();
+        languages.iter().map(|l| l.get_ref().clone()).collect()
+    }
+
     pub fn self_service(&self) -> bool {
         *self.project.self_service.get_ref()
     }

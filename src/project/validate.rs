@@ -36,13 +36,7 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
     if let Some(ledger) = &config.ids.ledger {
         resolve(config, &src, "ledger", ledger, diags);
     }
-    let languages: Vec<String> = config
-        .project
-        .languages
-        .get_ref()
-        .iter()
-        .map(|l| l.get_ref().clone())
-        .collect();
+    let languages = config.languages();
     let theme = theme(config, &src, &languages, diags);
     let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.get_ref().clone());
     let contact = Contact {
@@ -441,14 +435,25 @@ fn check_glyphs(
             c as u32
         )
     };
-    let name = &config.project.name;
-    if let Some((at, c)) = missing(name.get_ref()) {
-        let span = name.span();
-        diags.push(
-            Diagnostic::error("E008", message(c, "the project name"))
-                .at(src.locate(span.start + 1 + at..span.start + 1 + at + c.len_utf8()))
-                .help(help),
-        );
+    // Every value of project.toml the PDFs print.
+    let c = &config.contact;
+    let printed = [
+        ("the project name", Some(&config.project.name)),
+        ("the contact name", c.name.as_ref()),
+        ("the contact email", c.email.as_ref()),
+        ("the contact phone", c.phone.as_ref()),
+        ("the registration link", config.registration.url.as_ref()),
+    ];
+    for (what, value) in printed {
+        let Some(value) = value else { continue };
+        if let Some((at, c)) = missing(value.get_ref()) {
+            let span = value.span();
+            diags.push(
+                Diagnostic::error("E008", message(c, what))
+                    .at(src.locate(span.start + 1 + at..span.start + 1 + at + c.len_utf8()))
+                    .help(help),
+            );
+        }
     }
     for read in instructions.values() {
         if let Some((at, c)) = missing(&read.filled) {
