@@ -99,6 +99,58 @@ pub struct PrintSettings {
     pub accent: (u8, u8, u8),
 }
 
+impl PrintSettings {
+    /// E008 for each value outside what a printed page can hold, at its line in the theme's
+    /// `print.toml` (or the default's, for a key the theme does not set).
+    fn out_of_range(&self, file: &ThemeFile) -> Vec<Diagnostic> {
+        let sizes = [
+            ("title_size", self.title_size),
+            ("kicker_size", self.kicker_size),
+            ("heading_size", self.heading_size),
+            ("body_size", self.body_size),
+            ("body_min_size", self.body_min_size),
+            ("small_size", self.small_size),
+        ];
+        let mut wrong: Vec<(&str, f32, &str)> = sizes
+            .into_iter()
+            .filter(|(_, v)| !(4.0..=48.0).contains(v))
+            .map(|(k, v)| (k, v, "type sizes are 4 to 48 pt"))
+            .collect();
+        if !(5.0..=30.0).contains(&self.margin_mm) {
+            wrong.push(("margin_mm", self.margin_mm, "the margin is 5 to 30 mm"));
+        }
+        if self.body_min_size > self.body_size {
+            wrong.push((
+                "body_min_size",
+                self.body_min_size,
+                "body_min_size is at most body_size",
+            ));
+        }
+        let text = String::from_utf8_lossy(&file.bytes);
+        let src = Source {
+            path: &file.origin,
+            text: &text,
+        };
+        wrong
+            .into_iter()
+            .map(|(key, value, range)| {
+                let at = text
+                    .find(&format!("{key} "))
+                    .or_else(|| text.find(&format!("{key}=")));
+                let d = Diagnostic::error(
+                    "E008",
+                    format!("print.toml: `{key} = {value}` is out of range: {range}"),
+                )
+                .help("correct the value in the theme's print.toml; see themes/default/print.toml");
+                match at {
+                    Some(i) => d.at(src.locate(i..i + key.len())),
+                    None => d.in_file(&file.origin),
+                }
+            })
+            .collect()
+    }
+}
+
 fn colour<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(u8, u8, u8), D::Error> {
     let text = <String as serde::Deserialize>::deserialize(d)?;
     let hex = text
@@ -374,7 +426,13 @@ fn print_settings(
         }
     }
     match PrintSettings::deserialize(toml::Value::Table(merged)) {
-        Ok(settings) => Some(settings),
+        Ok(settings) => {
+            let file = &files["print.toml"];
+            let problems = settings.out_of_range(file);
+            let fine = problems.is_empty();
+            diags.extend(problems);
+            fine.then_some(settings)
+        }
         Err(e) => {
             diags.push(
                 Diagnostic::error(

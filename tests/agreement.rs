@@ -86,6 +86,20 @@ const CASES: &[Case] = &[
         at: Some(("instructions.en.md", 3)),
     },
     Case {
+        name: "a print setting no page can hold",
+        change: |p| {
+            edit(
+                &p.join("project.toml"),
+                "languages = [\"en\", \"de\"]",
+                "languages = [\"en\", \"de\"]\ntheme = \"theme\"",
+            );
+            std::fs::create_dir_all(p.join("theme")).unwrap();
+            std::fs::write(p.join("theme/print.toml"), "# huge\nbody_size = 2e7\n").unwrap();
+        },
+        codes: &["E008"],
+        at: Some(("print.toml", 2)),
+    },
+    Case {
         name: "a contact name in a script the font lacks",
         change: |p| {
             edit(
@@ -271,22 +285,4 @@ fn two_projects_with_one_id_are_an_input_error_naming_both_files() {
         );
     }
     assert!(!tmp.path().join("out").exists());
-}
-
-#[test]
-fn a_fault_of_the_program_says_so_and_blames_no_input() {
-    // An id the kit folder cannot be written under is an input problem; a fault inside is
-    // not. The one internal fault reachable from outside is a renderer panic, which the
-    // program must not have: so this checks the wording of the variant itself.
-    let e = mobileid_kit::Error::Internal("a renderer stopped unexpectedly".into());
-    assert_eq!(e.exit_code(), 2);
-    let text = e.to_string();
-    assert!(
-        text.starts_with("internal error: a renderer stopped unexpectedly."),
-        "{text}"
-    );
-    assert!(
-        text.contains("a bug in mobileid-kit, not a problem in your files"),
-        "{text}"
-    );
 }

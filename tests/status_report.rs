@@ -218,6 +218,42 @@ fn a_baseline_from_git_passes_after_an_append_and_names_a_rewrite() {
 }
 
 #[test]
+fn before_the_first_commit_and_against_an_empty_baseline_there_is_no_history() {
+    let (tmp, p) = fixture("good");
+    git(tmp.path(), &["init", "-q"]);
+    let r = run_in(&p, &["check", "--baseline", "git:HEAD"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    std::fs::write(tmp.path().join("empty.csv"), "").unwrap();
+    let empty = tmp.path().join("empty.csv");
+    let r = run_in(&p, &["check", "--baseline", empty.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.all());
+}
+
+#[test]
+fn a_rewritten_time_of_day_is_a_rewrite() {
+    let (tmp, p) = fixture("good");
+    let baseline = tmp.path().join("released.csv");
+    edit(
+        &p.join("ledger.csv"),
+        "2026-03-02,registered,1,jdoe,",
+        "2026-03-02T10:00:00Z,registered,1,jdoe,",
+    );
+    std::fs::copy(p.join("ledger.csv"), &baseline).unwrap();
+    edit(
+        &p.join("ledger.csv"),
+        "2026-03-02T10:00:00Z",
+        "2026-03-02T23:59:00Z",
+    );
+    let r = run_in(&p, &["check", "--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stderr.contains("error[E140]: row 4 differs"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn a_baseline_from_git_outside_a_work_tree_is_exit_2() {
     let (tmp, p) = fixture("good");
     let r = common::bin()

@@ -11,8 +11,8 @@ use crate::project::model::CodeName;
 use serde_json::{Value, json};
 
 pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
-    let (svg, fontdb) = svg(project, lang)?;
-    let png = rasterise(&svg, fontdb)
+    let tree = svg(project, lang)?;
+    let png = rasterise(&tree)
         .map_err(|e| Error::Internal(format!("card.{lang}.png cannot be drawn: {e}")))?;
     let codes = vec![
         CodeName::AppStore,
@@ -22,8 +22,9 @@ pub fn render(project: &Project, lang: &str) -> Result<KitFile> {
     Ok(KitFile::new(format!("card.{lang}.png"), png, codes))
 }
 
-/// The image as the theme's `card.svg` draws it, and the fonts to rasterise it with.
-pub fn svg(project: &Project, lang: &str) -> Result<(String, resvg::usvg::fontdb::Database)> {
+/// The image as the theme's `card.svg` draws it, parsed with the theme's fonts; an SVG that
+/// cannot be parsed is the template's fault (E008).
+pub fn svg(project: &Project, lang: &str) -> Result<resvg::usvg::Tree> {
     let theme = &project.theme;
     let p = &theme.print;
     let hex = |(r, g, b): (u8, u8, u8)| format!("#{r:02x}{g:02x}{b:02x}");
@@ -59,25 +60,32 @@ pub fn svg(project: &Project, lang: &str) -> Result<(String, resvg::usvg::fontdb
         "texts": texts, "codes": codes, "lang": lang, "t": project.strings(lang),
         "draft": project.draft, "draft_color": hex(crate::layout::DRAFT_RED),
     });
-    Ok((project.theme.render("card.svg", &context)?, fontdb))
-}
-
-/// SVG → RGB PNG with only the given fonts.
-fn rasterise(
-    svg: &str,
-    fontdb: resvg::usvg::fontdb::Database,
-) -> std::result::Result<Vec<u8>, String> {
+    let svg = project.theme.render("card.svg", &context)?;
     let options = resvg::usvg::Options {
         fontdb: std::sync::Arc::new(fontdb),
         ..Default::default()
     };
-    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    resvg::usvg::Tree::from_str(&svg, &options).map_err(|e| {
+        let file = &theme.files["templates/card.svg"];
+        Error::Invalid(vec![
+            crate::diag::Diagnostic::error(
+                "E008",
+                format!("the {lang} messenger image is not an SVG its renderer can read: {e}"),
+            )
+            .in_file(&file.origin)
+            .help("check the theme's templates/card.svg: it must render to well-formed SVG"),
+        ])
+    })
+}
+
+/// The parsed image → RGB PNG.
+fn rasterise(tree: &resvg::usvg::Tree) -> std::result::Result<Vec<u8>, String> {
     let size = tree.size().to_int_size();
     let mut pixmap =
         resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("the image is empty")?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
     resvg::render(
-        &tree,
+        tree,
         resvg::tiny_skia::Transform::identity(),
         &mut pixmap.as_mut(),
     );

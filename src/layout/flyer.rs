@@ -100,7 +100,7 @@ struct Overflow {
 impl Flyer<'_> {
     fn page(&self) -> Page {
         let mut page = Page::new(self.paper.size());
-        super::draft_band(&mut page, self.project, self.m, self.lang);
+        super::draft_band(&mut page, self.project, self.m, self.lang, self.margin);
         page
     }
 

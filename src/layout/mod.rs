@@ -73,13 +73,14 @@ pub fn module_for(matrix: &crate::qr::Matrix, size_mm: f32) -> f32 {
     size_mm * MM / matrix.width as f32
 }
 
-/// The red band across the top margin of every printed page of a draft.
-pub fn draft_band(page: &mut Page, project: &Project, m: &Measure, lang: &str) {
+/// The red band across the top margin (`space` points high) of every printed page of a
+/// draft.
+pub fn draft_band(page: &mut Page, project: &Project, m: &Measure, lang: &str, space: f32) {
     if !project.draft {
         return;
     }
     let margin = project.theme.print.margin_mm * MM;
-    let (top, height) = (margin * 0.2, margin * 0.55);
+    let (top, height) = (space * 0.2, space * 0.55);
     let text = &project.strings(lang)["draft"];
     let width = page.width - 2.0 * margin;
     let mut size = (height * 0.55).min(10.0);

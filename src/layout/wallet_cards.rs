@@ -59,9 +59,10 @@ pub fn layout(
     });
 
     let mut sheet = Page::new(Paper::A4.size());
-    super::draft_band(&mut sheet, project, m, lang);
     let left = (sheet.width - COLUMNS as f32 * card_w) / 2.0;
     let top = (sheet.height - ROWS as f32 * card_h) / 2.0;
+    // The band sits in the sheet's own top margin, never on a card.
+    super::draft_band(&mut sheet, project, m, lang, top);
     crop_marks(&mut sheet, left, top);
     for row in 0..ROWS {
         for col in 0..COLUMNS {

@@ -55,12 +55,13 @@ impl Dialect {
             Ok(_) => Encoding::Windows1252,
         };
         let crlf = header.ends_with(b"\r");
-        let last = body
+        // The last line that starts with a date (a quoted note may span lines after it).
+        let last_date = body
             .split(|&b| b == b'\n')
             .rev()
-            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-            .unwrap_or_default();
-        let dates = match field(last, date_column, delimiter) {
+            .filter_map(|line| field(line, date_column, delimiter))
+            .find(|date| parse_date(date).is_some());
+        let dates = match last_date {
             Some(date) if parse_dotted_day(&date).is_some() => DateForm::Dotted,
             _ => DateForm::Iso,
         };

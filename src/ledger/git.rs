@@ -29,13 +29,16 @@ pub fn show(ledger: &Path, rev: &str) -> Result<Option<Vec<u8>>> {
         .to_string_lossy()
         .replace('\\', "/");
     let commit = format!("{rev}^{{commit}}");
-    git(
-        Path::new(&top),
-        &["rev-parse", "--verify", "--quiet", &commit],
-    )
-    .map_err(|_| Error::Git {
-        message: format!("`{rev}` is not a revision of the work tree {top}"),
-    })?;
+    let verify = |what: &str| git(Path::new(&top), &["rev-parse", "--verify", "--quiet", what]);
+    if verify(&commit).is_err() {
+        // Before the first commit there is no history, and `HEAD` names nothing yet.
+        if rev.starts_with("HEAD") && verify("HEAD").is_err() {
+            return Ok(None);
+        }
+        return Err(Error::Git {
+            message: format!("`{rev}` is not a revision of the work tree {top}"),
+        });
+    }
     let object = format!("{rev}:{relative}");
     if git(Path::new(&top), &["cat-file", "-e", &object]).is_err() {
         return Ok(None);

@@ -245,7 +245,18 @@ pub fn check_baseline(ledger: &Path, baseline: &str) -> Result<Option<Diagnostic
         })
     };
     let file = std::fs::File::open(ledger).map_err(Error::io("read", ledger))?;
-    let mut old = open(old, baseline, "baseline")?;
+    let mut old = match LedgerReader::new(old) {
+        // An empty baseline has no history to rewrite.
+        Err(problem) if problem.code == "E101" => return Ok(None),
+        Err(problem) => {
+            return Err(Error::UnreadableCsv {
+                what: "baseline",
+                path: baseline.to_path_buf(),
+                why: problem.message,
+            });
+        }
+        Ok(reader) => reader,
+    };
     let mut new = open(Box::new(file), ledger, "ledger")?;
     let mut last_line = 1;
     loop {
@@ -258,7 +269,15 @@ pub fn check_baseline(ledger: &Path, baseline: &str) -> Result<Option<Diagnostic
             why: p.message,
         })?;
         let rendered = record_text(&old);
-        let Some(Ok(new_line)) = new.next_record() else {
+        let next = new
+            .next_record()
+            .transpose()
+            .map_err(|p| Error::UnreadableCsv {
+                what: "ledger",
+                path: ledger.to_path_buf(),
+                why: p.message,
+            })?;
+        let Some(new_line) = next else {
             let d = Diagnostic::error("E140", format!("the ledger lacks rows the baseline has, from baseline line {old_line}"))
                 .at(Location { file: ledger.to_path_buf(), line: last_line as usize, column: 1, source_line: None, width: 1 })
                 .help(format!("history was cut: baseline line {old_line} reads `{rendered}`; restore the removed rows"));
@@ -282,7 +301,9 @@ fn same_row<A: Read, B: Read>(a: &LedgerReader<A>, b: &LedgerReader<B>) -> bool 
     }
     (0..read::COLUMNS.len()).all(|c| {
         let (x, y) = (a.text(c), b.text(c));
+        // A date re-saved as DD.MM.YYYY is the same date; a date-time is compared as written.
         if c == 0
+            && (dialect::parse_dotted_day(&x).is_some() || dialect::parse_dotted_day(&y).is_some())
             && let (Some(x), Some(y)) = (dialect::parse_date(&x), dialect::parse_date(&y))
         {
             return x == y;

@@ -443,6 +443,8 @@ fn check_glyphs(
         ("the contact email", c.email.as_ref()),
         ("the contact phone", c.phone.as_ref()),
         ("the registration link", config.registration.url.as_ref()),
+        ("the App Store link", config.apps.app_store.as_ref()),
+        ("the Google Play link", config.apps.google_play.as_ref()),
     ];
     for (what, value) in printed {
         let Some(value) = value else { continue };
