@@ -302,21 +302,11 @@ pub fn wrap(spans: &[Span], m: &Measure, width: f32, size: f32, all_bold: bool) 
             let hyphen = m.width(mark, bold, size);
             let mut rest: &str = word;
             while !rest.is_empty() {
-                let whole = m.width(rest, bold, size);
-                if whole <= width {
+                let (cut, whole) = fitting_prefix(m, rest, (bold, size), width, hyphen);
+                if let Some(whole) = whole {
                     place(&mut lines, 0.0, whole, rest, &span.style, false);
                     x = whole;
                     break;
-                }
-                let mut cut = 0;
-                for (index, _) in rest.char_indices().skip(1) {
-                    if m.width(&rest[..index], bold, size) + hyphen > width {
-                        break;
-                    }
-                    cut = index;
-                }
-                if cut == 0 {
-                    cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
                 }
                 let part = format!("{}{mark}", &rest[..cut]);
                 let pw = m.width(&part, bold, size);
@@ -331,6 +321,47 @@ pub fn wrap(spans: &[Span], m: &Measure, width: f32, size: f32, all_bold: bool) 
         lines.pop();
     }
     lines
+}
+
+/// Where to break a word too long for a line: the end of the longest prefix that fits with
+/// its hyphen (at least one character), or — when the whole rest fits — its width. Found by
+/// adding up the characters' advances, so breaking a word stays linear in its length, then
+/// confirmed by shaping the prefix.
+fn fitting_prefix(
+    m: &Measure,
+    rest: &str,
+    (bold, size): (bool, f32),
+    width: f32,
+    hyphen: f32,
+) -> (usize, Option<f32>) {
+    let mut advance = 0.0;
+    let mut cut = 0;
+    let mut buf = [0u8; 4];
+    for (index, c) in rest.char_indices() {
+        advance += m.width(c.encode_utf8(&mut buf), bold, size);
+        if advance > width {
+            break;
+        }
+        let end = index + c.len_utf8();
+        if end == rest.len() {
+            let whole = m.width(rest, bold, size);
+            if whole <= width {
+                return (end, Some(whole));
+            }
+            break;
+        }
+        if advance + hyphen <= width {
+            cut = end;
+        }
+    }
+    // Kerning may make the shaped prefix wider than the sum: step back until it fits.
+    while cut > 0 && m.width(&rest[..cut], bold, size) + hyphen > width {
+        cut = rest[..cut].char_indices().next_back().map_or(0, |(i, _)| i);
+    }
+    if cut == 0 {
+        cut = rest.chars().next().map_or(rest.len(), char::len_utf8);
+    }
+    (cut, None)
 }
 
 /// Adds a word to the last line, merging it into the previous piece of the same style.
@@ -546,6 +577,25 @@ mod tests {
                 "text lost at width {width}"
             );
         }
+    }
+
+    #[test]
+    fn a_word_of_200000_characters_breaks_in_linear_time() {
+        let m = measure();
+        let word = "ab".repeat(100_000);
+        let lines = wrap(&Span::plain(word.as_str()), &m, 200.0, 10.0, false);
+        let joined: String = lines
+            .iter()
+            .flat_map(|l| l.iter().map(|p| p.text.trim_end_matches('-')))
+            .collect();
+        assert_eq!(joined, word);
+        assert!(lines.iter().flatten().all(|p| p.x + p.width <= 200.01));
+        // Each prefix is cached once per line, not every prefix of the rest of the word.
+        assert!(
+            m.cache.borrow().len() < 3 * lines.len() + 10,
+            "{}",
+            m.cache.borrow().len()
+        );
     }
 
     #[test]
