@@ -44,6 +44,11 @@ pub enum Command {
         after_help = "Example:\n  mobileid-kit build example-projects -o dist --lang en --only html,qr"
     )]
     Build(BuildArgs),
+    /// Preview the kit in a browser: built in memory, rebuilt on every saved change
+    #[command(
+        after_help = "Example:\n  mobileid-kit serve acme-hq          # then open http://127.0.0.1:4790/_preview/\n  mobileid-kit serve acme-hq --port 8080"
+    )]
+    Serve(ServeArgs),
     /// Validate project.toml, theme, instructions and ledger; print every problem found
     #[command(
         after_help = "Example:\n  mobileid-kit check acme-hq --baseline released/ledger.csv --deny-warnings"
@@ -89,6 +94,19 @@ pub struct BuildArgs {
     /// Verify each kit after writing it (as `mobileid-kit verify`)
     #[arg(long)]
     pub verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Project folder or project.toml
+    #[arg(default_value = ".")]
+    pub project: PathBuf,
+    /// The port to listen on (0: any free port; the address is printed)
+    #[arg(long, value_name = "N", default_value_t = 4790)]
+    pub port: u16,
+    /// The address to listen on; anything but loopback shows the kit to the network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
 }
 
 #[derive(Debug, Args)]

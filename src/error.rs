@@ -53,6 +53,19 @@ pub enum Error {
     NoKit { path: PathBuf, why: String },
     /// `--baseline git:REV` cannot be read: no work tree, no such revision, no such file.
     Git { message: String },
+    /// `serve` could not listen on its address (a port in use, an address not this
+    /// machine's).
+    Listen {
+        addr: std::net::SocketAddr,
+        why: String,
+    },
+    /// `serve` could not watch a folder for changes.
+    Watch { path: PathBuf, why: String },
+    /// A command that takes one project found several.
+    OneProject {
+        command: &'static str,
+        found: usize,
+    },
     /// A fault inside the program, not in its inputs (exit 2): what went wrong, in words.
     Internal(String),
 }
@@ -128,6 +141,19 @@ impl fmt::Display for Error {
             Error::BaselineForMany { projects } => write!(
                 f,
                 "--baseline compares one ledger, but {projects} projects were found; name one project"
+            ),
+            Error::Listen { addr, why } => write!(
+                f,
+                "cannot serve on {addr}: {why}; is another preview running there? Pick another port with --port"
+            ),
+            Error::Watch { path, why } => write!(
+                f,
+                "cannot watch {} for changes: {why}",
+                display_path(path)
+            ),
+            Error::OneProject { command, found } => write!(
+                f,
+                "`{command}` takes one project, but {found} were found; name one project's folder"
             ),
             Error::NoLedger { project } => write!(
                 f,

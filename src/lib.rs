@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod project;
 pub mod qr;
 pub mod report;
+pub mod serve;
 pub mod text;
 pub mod theme;
 pub mod verify;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Build(args) => commands::build::run(&args),
         Command::Check(args) => commands::check::run(&args),
+        Command::Serve(args) => commands::serve::run(&args, quiet),
         Command::Status(args) => commands::status::run(&args, format),
         Command::Ledger(command) => commands::ledger::run(&command),
         Command::Init(args) => commands::init::run(&args),

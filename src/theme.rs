@@ -68,6 +68,8 @@ pub struct Theme {
     pub print: PrintSettings,
     /// The theme font as the PDFs embed it.
     pub fonts: Fonts,
+    /// The project's theme folder, if it names one (else only the built-in files).
+    pub folder: Option<PathBuf>,
 }
 
 /// Both faces of the theme font, loaded for drawing.
@@ -259,6 +261,7 @@ pub fn load(
         strings,
         print,
         fonts,
+        folder: folder.map(Path::to_path_buf),
     })
 }
 

@@ -4,5 +4,6 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod ledger;
+pub mod serve;
 pub mod status;
 pub mod verify;

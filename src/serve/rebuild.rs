@@ -1,0 +1,43 @@
+//! One build of the preview: the same validation and renderers as `build`, into memory.
+
+use super::state::Built;
+use crate::diag;
+use crate::error::Error;
+use crate::kit;
+use crate::project::validate;
+use std::path::{Path, PathBuf};
+
+/// Builds the project whose `project.toml` is `source` with every output and language it
+/// configures. Also returns the folders to watch: the project's, and its theme folder.
+pub fn rebuild(source: &Path) -> (Built, Vec<PathBuf>) {
+    let project_dir = source.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut roots = vec![project_dir];
+    let project = match validate::load(source) {
+        Ok((project, _warnings)) => project,
+        Err(error) => return (Built::Problems(problems(error)), roots),
+    };
+    roots.extend(project.theme.folder.clone());
+    let built = match kit::build(&project, &project.kit.outputs, &project.languages) {
+        Ok(kit) => Built::Kit {
+            files: kit.files.into_iter().map(|f| (f.path, f.bytes)).collect(),
+            languages: project.languages.clone(),
+        },
+        Err(error) => Built::Problems(problems(error)),
+    };
+    (built, roots)
+}
+
+/// What stops a build, as `check` prints it.
+fn problems(error: Error) -> String {
+    let Error::Invalid(diagnostics) = error else {
+        return format!("error: {error}\n");
+    };
+    let mut text = String::new();
+    for d in &diagnostics {
+        text.push_str(&d.render_text());
+        text.push('\n');
+    }
+    let (errors, warnings) = diag::summary(&diagnostics);
+    text.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+    text
+}
