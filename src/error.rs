@@ -62,10 +62,7 @@ pub enum Error {
     /// `serve` could not watch a folder for changes.
     Watch { path: PathBuf, why: String },
     /// A command that takes one project found several.
-    OneProject {
-        command: &'static str,
-        found: usize,
-    },
+    OneProject { command: &'static str, found: usize },
     /// A fault inside the program, not in its inputs (exit 2): what went wrong, in words.
     Internal(String),
 }
@@ -146,11 +143,9 @@ impl fmt::Display for Error {
                 f,
                 "cannot serve on {addr}: {why}; is another preview running there? Pick another port with --port"
             ),
-            Error::Watch { path, why } => write!(
-                f,
-                "cannot watch {} for changes: {why}",
-                display_path(path)
-            ),
+            Error::Watch { path, why } => {
+                write!(f, "cannot watch {} for changes: {why}", display_path(path))
+            }
             Error::OneProject { command, found } => write!(
                 f,
                 "`{command}` takes one project, but {found} were found; name one project's folder"
@@ -168,21 +163,7 @@ impl fmt::Display for Error {
                 "the export has no column `{name}` (it has: {}); name the right one with {flag}",
                 has.join(", ")
             ),
-            Error::InTheWay { path, why } => {
-                let path = display_path(path);
-                match why {
-                    InTheWay::NotAFolder => {
-                        write!(f, "{path} exists and is not a folder; move it away")
-                    }
-                    InTheWay::NotOurs => write!(
-                        f,
-                        "{path} was not written by mobileid-kit and would be overwritten; move it away or build into another folder"
-                    ),
-                    InTheWay::Exists => {
-                        write!(f, "{path} exists already; init writes only new files")
-                    }
-                }
-            }
+            Error::InTheWay { path, why } => in_the_way(f, &display_path(path), *why),
             Error::NoKit { path, why } => write!(f, "{} {why}", display_path(path)),
             Error::Git { message } => write!(f, "--baseline: {message}"),
             Error::Internal(what) => write!(
@@ -190,6 +171,17 @@ impl fmt::Display for Error {
                 "internal error: {what}. This is a bug in mobileid-kit, not a problem in your files; please report it with the command you ran"
             ),
         }
+    }
+}
+
+fn in_the_way(f: &mut fmt::Formatter<'_>, path: &str, why: InTheWay) -> fmt::Result {
+    match why {
+        InTheWay::NotAFolder => write!(f, "{path} exists and is not a folder; move it away"),
+        InTheWay::NotOurs => write!(
+            f,
+            "{path} was not written by mobileid-kit and would be overwritten; move it away or build into another folder"
+        ),
+        InTheWay::Exists => write!(f, "{path} exists already; init writes only new files"),
     }
 }
 

@@ -345,3 +345,26 @@ fn poppler_reads_the_tag_tree_of_every_pdf() {
     }
     assert_eq!(read, 12);
 }
+
+#[test]
+#[ignore]
+fn serve_reloads_shows_errors_and_serves_only_the_kit_in_chromium() {
+    let (tmp, project) = copy_dir(&repo().join("example-projects/acme-hq"));
+    let before = common::served::tree(tmp.path());
+    let served = common::served::Served::start(&project);
+    let script = repo().join("tests/browser/serve.mjs");
+    let out = Command::new(tool("node"))
+        .arg(&script)
+        .arg(&served.addr)
+        .arg(&project)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    println!("{printed}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{printed}");
+    assert_eq!(served.interrupt(), 0, "Ctrl-C ends serve with exit 0");
+    assert!(
+        common::served::tree(tmp.path()) == before,
+        "serve wrote into the project's folder"
+    );
+}

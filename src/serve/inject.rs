@@ -93,7 +93,10 @@ mod tests {
             csp_hash(RELOAD)
         );
         let expected = PAGE
-            .replace("default-src 'none'; style-src 'sha256-abc'; img-src data:", &policy)
+            .replace(
+                "default-src 'none'; style-src 'sha256-abc'; img-src data:",
+                &policy,
+            )
             .replace("</body>", &format!("{script}</body>"));
         assert_eq!(served, expected);
     }

@@ -53,7 +53,9 @@ pub fn run(plan: &Plan) -> Result<SocketAddr> {
             "warning: serving on {addr}, beyond this machine: anyone who can reach it sees the kit"
         );
     }
-    println!("serving the kit at http://{addr}/ and every output at http://{addr}/_preview/ (Ctrl-C stops)");
+    println!(
+        "serving the kit at http://{addr}/ and every output at http://{addr}/_preview/ (Ctrl-C stops)"
+    );
     flush();
     {
         let shared = Arc::clone(&shared);
@@ -94,7 +96,7 @@ fn build_once(shared: &Shared, source: &Path, quiet: bool) -> Vec<PathBuf> {
     let changed = shared.publish(built);
     let ms = started.elapsed().as_millis();
     match problems {
-        Some(text) if changed => eprint!("{text}the pages show these over the last good kit\n"),
+        Some(text) if changed => eprintln!("{text}the pages show these over the last good kit"),
         None if changed && !quiet => println!("built in {ms} ms; open pages reload"),
         _ => {}
     }
@@ -104,7 +106,10 @@ fn build_once(shared: &Shared, source: &Path, quiet: bool) -> Vec<PathBuf> {
 
 fn answer(shared: &Shared, request: tiny_http::Request) {
     let reply = routes::route(shared, request.method(), request.url());
-    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+    // The whole body is known: say its length rather than send it in chunks.
+    let mut response = tiny_http::Response::from_data(reply.body)
+        .with_status_code(reply.status)
+        .with_chunked_threshold(usize::MAX);
     let mut headers = vec![
         ("Content-Type", reply.content_type.to_string()),
         ("Cache-Control", "no-store".to_string()),

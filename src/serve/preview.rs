@@ -14,16 +14,25 @@ const STYLE: &str = "body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-
 pub fn page(snapshot: &Snapshot) -> String {
     let mut body = String::new();
     let files = &snapshot.files;
-    let _ = write!(body, "<h1>Preview of the kit</h1><p>Every output of the kit as `build` writes it; the page reloads when you save a change. <a href=\"/\">The kit's page</a>.</p>");
+    let _ = write!(
+        body,
+        "<h1>Preview of the kit</h1><p>Every output of the kit as `build` writes it; the page reloads when you save a change. <a href=\"/\">The kit's page</a>.</p>"
+    );
     section(&mut body, "Pages", |out| {
         for lang in &snapshot.languages {
             let path = format!("/{lang}/index.html");
-            let _ = write!(out, "<h3 lang=\"{lang}\">{lang}: <a href=\"{path}\">{path}</a></h3><div class=\"row\"><iframe class=\"phone\" src=\"{path}\" title=\"{lang} page at a phone's width\"></iframe><iframe class=\"desktop\" src=\"{path}\" title=\"{lang} page at a desktop width\"></iframe></div>");
+            let _ = write!(
+                out,
+                "<h3 lang=\"{lang}\">{lang}: <a href=\"{path}\">{path}</a></h3><div class=\"row\"><iframe class=\"phone\" src=\"{path}\" title=\"{lang} page at a phone's width\"></iframe><iframe class=\"desktop\" src=\"{path}\" title=\"{lang} page at a desktop width\"></iframe></div>"
+            );
         }
     });
     section(&mut body, "Print", |out| {
         for path in files.keys().filter(|p| p.ends_with(".pdf")) {
-            let _ = write!(out, "<h3><a href=\"/{path}\">{path}</a></h3><iframe class=\"pdf\" src=\"/{path}\" title=\"{path}\"></iframe>");
+            let _ = write!(
+                out,
+                "<h3><a href=\"/{path}\">{path}</a></h3><iframe class=\"pdf\" src=\"/{path}\" title=\"{path}\"></iframe>"
+            );
         }
     });
     section(&mut body, "Messenger image", |out| {
@@ -33,17 +42,28 @@ pub fn page(snapshot: &Snapshot) -> String {
     });
     section(&mut body, "Email", |out| email_section(out, snapshot));
     section(&mut body, "Chat message and Markdown", |out| {
-        for path in files.keys().filter(|p| p.starts_with("message.") || p.ends_with(".md")) {
+        for path in files
+            .keys()
+            .filter(|p| p.starts_with("message.") || p.ends_with(".md"))
+        {
             let text = String::from_utf8_lossy(&files[path]);
             let _ = write!(out, "<h3>{path}</h3><pre>{}</pre>", escape(&text));
         }
     });
     section(&mut body, "QR codes", |out| {
-        for path in files.keys().filter(|p| p.starts_with("qr/") && p.ends_with(".svg")) {
-            let _ = write!(out, "<figure><img src=\"/{path}\" alt=\"{path}\" width=\"160\"><figcaption>{path}</figcaption></figure>");
+        for path in files
+            .keys()
+            .filter(|p| p.starts_with("qr/") && p.ends_with(".svg"))
+        {
+            let _ = write!(
+                out,
+                "<figure><img src=\"/{path}\" alt=\"{path}\" width=\"160\"><figcaption>{path}</figcaption></figure>"
+            );
         }
     });
-    format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Preview — mobileid-kit</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>")
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Preview — mobileid-kit</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>"
+    )
 }
 
 /// A section with a heading, left out when it would be empty.

@@ -186,7 +186,11 @@ mod tests {
         let s = shared();
         assert_eq!(get(&s, "/flyer-a4.en.pdf").body, b"%PDF");
         assert_eq!(get(&s, "/flyer-a4.en.pdf").content_type, "application/pdf");
-        assert!(String::from_utf8(get(&s, "/de/").body).unwrap().contains(">de<script"));
+        assert!(
+            String::from_utf8(get(&s, "/de/").body)
+                .unwrap()
+                .contains(">de<script")
+        );
         assert_eq!(get(&s, "/de").location.as_deref(), Some("/de/"));
         for bad in [
             "/../../etc/passwd",

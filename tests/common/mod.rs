@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the binary, copy fixtures into temp dirs.
 #![allow(dead_code)]
 
+pub mod served;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
