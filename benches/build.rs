@@ -33,7 +33,8 @@ fn main() {
                 let files = mobileid_kit::kit::build(&project, &outputs, &project.languages)
                     .expect("renders")
                     .files;
-                mobileid_kit::kit::write::write_kit(&out, &project.id, &files).expect("writes");
+                mobileid_kit::kit::write::write_kit(&out, &project.id, &files, &|| false)
+                    .expect("writes");
                 times.push(start.elapsed());
                 summary = (project.id.clone(), project.languages.len(), files.len());
             }

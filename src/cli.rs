@@ -94,6 +94,9 @@ pub struct BuildArgs {
     /// Verify each kit after writing it (as `mobileid-kit verify`)
     #[arg(long)]
     pub verify: bool,
+    /// Wait up to SECS for another build into the same folder, then give up (exit 2)
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub wait: u64,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +160,9 @@ pub struct LedgerArgs {
     /// A note for the new rows
     #[arg(long, default_value = "")]
     pub note: String,
+    /// Wait up to SECS for another command holding the ledger's lock, then give up (exit 2)
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub wait: u64,
 }
 
 #[derive(Debug, Subcommand)]

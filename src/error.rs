@@ -15,6 +15,11 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// An input that is not a regular file, too large, or cannot be read (exit 2).
+    Input {
+        path: PathBuf,
+        why: crate::input::Refused,
+    },
     /// A PROJECT given is a folder with no `project.toml` in it or below it.
     NoProject { dir: PathBuf },
     /// `--only` or `--lang` names what the project does not configure.
@@ -63,6 +68,12 @@ pub enum Error {
     Watch { path: PathBuf, why: String },
     /// A command that takes one project found several.
     OneProject { command: &'static str, found: usize },
+    /// Another process holds a lock for longer than the command waits.
+    Locked { path: PathBuf, waited: u64 },
+    /// The ledger may not be written (its permissions say so).
+    ReadOnly { path: PathBuf },
+    /// Ctrl-C or SIGTERM arrived while writing; what was half-written is gone.
+    Interrupted,
     /// A fault inside the program, not in its inputs (exit 2): what went wrong, in words.
     Internal(String),
 }
@@ -112,6 +123,9 @@ impl fmt::Display for Error {
                 path,
                 source,
             } => write!(f, "could not {action} {}: {source}", display_path(path)),
+            Error::Input { path, why } => {
+                write!(f, "cannot read {}: {why}", display_path(path))
+            }
             Error::NoProject { dir } => {
                 let dir = display_path(dir);
                 write!(
@@ -164,6 +178,20 @@ impl fmt::Display for Error {
                 has.join(", ")
             ),
             Error::InTheWay { path, why } => in_the_way(f, &display_path(path), *why),
+            Error::Locked { path, waited } => write!(
+                f,
+                "{} is still locked by another mobileid-kit command (a `ledger …` or a `build`) after {waited} s; try again when it has finished, or wait longer with --wait SECS",
+                display_path(path)
+            ),
+            Error::ReadOnly { path } => write!(
+                f,
+                "{} is read-only, so nothing was appended; make it writable (chmod u+w) if rows should be added",
+                display_path(path)
+            ),
+            Error::Interrupted => write!(
+                f,
+                "interrupted; nothing half-written is left, and the kits not yet replaced are as they were"
+            ),
             Error::NoKit { path, why } => write!(f, "{} {why}", display_path(path)),
             Error::Git { message } => write!(f, "--baseline: {message}"),
             Error::Internal(what) => write!(

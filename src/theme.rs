@@ -297,7 +297,7 @@ fn read_folder(
             );
             continue;
         }
-        match std::fs::read(entry.path()) {
+        match crate::input::read_published(entry.path(), crate::input::cap::THEME_FILE) {
             Ok(bytes) => {
                 let origin = entry.path().to_path_buf();
                 files.insert(name, ThemeFile { bytes, origin });
@@ -306,6 +306,21 @@ fn read_folder(
                 Diagnostic::error("E004", format!("the theme file cannot be read: {e}"))
                     .in_file(entry.path()),
             ),
+        }
+    }
+}
+
+/// A project's `i18n/<lang>.toml`, if there is one.
+fn read_strings_file(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+    std::fs::symlink_metadata(path).ok()?;
+    match crate::input::read_published(path, crate::input::cap::SETTINGS) {
+        Ok(bytes) => Some(bytes),
+        Err(why) => {
+            diags.push(
+                Diagnostic::error("E004", format!("the strings file cannot be read: {why}"))
+                    .in_file(path),
+            );
+            None
         }
     }
 }
@@ -322,7 +337,7 @@ fn language_strings(
     let mut merged = Strings::new();
     let theme_file = files.get(&format!("i18n/{lang}.toml")).cloned();
     let project_file = project_dir.join("i18n").join(format!("{lang}.toml"));
-    let project_file = std::fs::read(&project_file).ok().map(|bytes| ThemeFile {
+    let project_file = read_strings_file(&project_file, diags).map(|bytes| ThemeFile {
         bytes,
         origin: project_file,
     });

@@ -89,7 +89,7 @@ proptest! {
                 }
             };
             let before = std::fs::read(&path).unwrap();
-            let locked = append::lock(&path).unwrap();
+            let locked = append::lock(&path, mobileid_kit::lock::DEFAULT_WAIT).unwrap();
             let result = locked.append(&rules, &rows, false);
             drop(locked);
             prop_assert_eq!(result.is_ok(), allowed, "{:?}: {:?}", op, result.err().map(|e| e.to_string()));

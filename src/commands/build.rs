@@ -5,8 +5,17 @@ use crate::error::{Error, Result};
 use crate::kit;
 use crate::project::model::Output;
 use crate::project::{self, Project};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(args: &BuildArgs) -> Result<Outcome> {
+    // Ctrl-C or SIGTERM stops the build between two steps, so nothing half-written stays.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .map_err(|e| Error::Internal(format!("could not handle signal {signal}: {e}")))?;
+    }
+    let stopped = || stop.load(Ordering::Relaxed);
     let sources = project::discover(&args.projects)?;
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
@@ -28,6 +37,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
     // Render everything in memory first: nothing is written unless every kit renders.
     let mut kits = Vec::new();
     for p in &projects {
+        if stopped() {
+            return Err(Error::Interrupted);
+        }
         let (outputs, languages) = selection(args, p)?;
         match kit::build(p, &outputs, &languages) {
             Ok(kit) => kits.push((p, kit)),
@@ -42,7 +54,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
     } else {
         None
     };
-    let mut outcome = write(args, &kits, index.as_deref())?;
+    let mut outcome = write(args, &kits, index.as_deref(), &stopped)?;
     outcome.diagnostics = diagnostics;
     Ok(outcome)
 }
@@ -56,11 +68,27 @@ fn refuse_errors(diagnostics: &[Diagnostic]) -> Result<()> {
 }
 
 /// Writes the kits (and the index of several), then verifies them if asked.
-fn write(args: &BuildArgs, kits: &[(&Project, kit::Kit)], index: Option<&str>) -> Result<Outcome> {
+fn write(
+    args: &BuildArgs,
+    kits: &[(&Project, kit::Kit)],
+    index: Option<&str>,
+    stopped: &dyn Fn() -> bool,
+) -> Result<Outcome> {
+    std::fs::create_dir_all(&args.output)
+        .map_err(Error::io("create the output folder", &args.output))?;
+    // One build writes into a folder at a time; a second waits for it.
+    let _held = crate::lock::acquire(
+        &args.output,
+        "the output folder",
+        std::time::Duration::from_secs(args.wait),
+    )?;
     let mut text = String::new();
     let mut built = Vec::new();
     for (p, kit) in kits {
-        let target = kit::write::write_kit(&args.output, &p.id, &kit.files)?;
+        let (target, warning) = kit::write::write_kit(&args.output, &p.id, &kit.files, stopped)?;
+        if let Some(warning) = warning {
+            eprintln!("warning: {warning}");
+        }
         text.push_str(&format!(
             "built {} → {} ({} files)\n",
             p.id,

@@ -30,7 +30,7 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
         note: common.note.clone(),
     };
 
-    let locked = append::lock(&path)?;
+    let locked = append::lock(&path, std::time::Duration::from_secs(common.wait))?;
     let (rows, skipped, dry_run) = match command {
         LedgerCommand::Assigned { through, .. } => {
             let id = next_assignment(&locked, &rules, *through, &path)?;

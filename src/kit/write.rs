@@ -11,10 +11,17 @@ use std::path::{Path, PathBuf};
 /// Marks pages the program wrote, so it overwrites only its own `DIR/index.html`.
 const GENERATOR_MARK: &str = "<meta name=\"generator\" content=\"mobileid-kit\">";
 
-pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf> {
+/// Writes a kit into `out_dir/<id>/`. The caller holds the output folder's lock. Returns
+/// the kit's folder and, when the old kit could not be removed after the swap, a warning
+/// (the new kit is in place either way).
+pub fn write_kit(
+    out_dir: &Path,
+    id: &str,
+    files: &[KitFile],
+    stop: &dyn Fn() -> bool,
+) -> Result<(PathBuf, Option<String>)> {
     std::fs::create_dir_all(out_dir).map_err(Error::io("create the output folder", out_dir))?;
     let target = out_dir.join(id);
-    let building = out_dir.join(format!(".{id}.building"));
     let previous = out_dir.join(format!(".{id}.previous"));
     // A build killed between the two renames below left the old kit here.
     if !target.exists() && previous.is_dir() {
@@ -27,7 +34,7 @@ pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf>
             why: InTheWay::NotAFolder,
         });
     }
-    let foreign = foreign_files(&target)?;
+    let (foreign, folders) = foreign_files(&target)?;
     let new_paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     if let Some(clash) = foreign.iter().find(|f| new_paths.contains(f.as_str())) {
         return Err(Error::InTheWay {
@@ -35,41 +42,101 @@ pub fn write_kit(out_dir: &Path, id: &str, files: &[KitFile]) -> Result<PathBuf>
             why: InTheWay::NotOurs,
         });
     }
-
-    remove_own_dir(&building)?;
+    let building = Building::new(out_dir.join(format!(".{id}.building")))?;
     for file in files {
-        let path = building.join(&file.path);
+        if stop() {
+            return Err(Error::Interrupted);
+        }
+        let path = building.0.join(&file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
         }
         std::fs::write(&path, &file.bytes).map_err(Error::io("write", &path))?;
     }
+    keep_folders(&target, &building.0, &folders)?;
     for rel in &foreign {
-        let to = building.join(rel);
+        let to = building.0.join(rel);
         if let Some(parent) = to.parent() {
             std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
         }
         std::fs::rename(target.join(rel), &to).map_err(Error::io("keep", &target.join(rel)))?;
     }
-    if target.exists() {
-        remove_own_dir(&previous)?;
-        if exchange(&building, &target).is_ok() {
-            // `building` now holds the old kit.
-            std::fs::rename(&building, &previous)
-                .map_err(Error::io("move aside the old kit", &building))?;
-        } else {
-            std::fs::rename(&target, &previous)
-                .map_err(Error::io("move aside the old kit", &target))?;
-            std::fs::rename(&building, &target)
-                .map_err(Error::io("swap in the new kit", &target))?;
-        }
-        // Only files this program wrote are left in the old kit.
-        std::fs::remove_dir_all(&previous).map_err(Error::io("remove the old kit", &previous))?;
-    } else {
-        std::fs::rename(&building, &target).map_err(Error::io("swap in the new kit", &target))?;
-    }
-    Ok(target)
+    let warning = swap_in(building, &target, &previous)?;
+    Ok((target, warning))
 }
+
+/// The temp folder a kit is written into; removed again unless it was swapped in, so a
+/// failed or interrupted build leaves nothing behind.
+struct Building(PathBuf);
+
+impl Building {
+    fn new(dir: PathBuf) -> Result<Self> {
+        // Under the output folder's lock, one left here is from a build that was killed.
+        remove_own_dir(&dir)?;
+        std::fs::create_dir_all(&dir).map_err(Error::io("create", &dir))?;
+        Ok(Building(dir))
+    }
+}
+
+impl Drop for Building {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Puts the new kit in the old one's place; the old one goes. Failing to remove the old one
+/// is only a warning: the new kit is in place.
+fn swap_in(building: Building, target: &Path, previous: &Path) -> Result<Option<String>> {
+    if !target.exists() {
+        std::fs::rename(&building.0, target).map_err(Error::io("swap in the new kit", target))?;
+        return Ok(None);
+    }
+    remove_own_dir(previous)?;
+    if exchange(&building.0, target).is_ok() {
+        // `building` now holds the old kit.
+        std::fs::rename(&building.0, previous)
+            .map_err(Error::io("move aside the old kit", &building.0))?;
+    } else {
+        std::fs::rename(target, previous).map_err(Error::io("move aside the old kit", target))?;
+        std::fs::rename(&building.0, target).map_err(Error::io("swap in the new kit", target))?;
+    }
+    // Only files this program wrote are left in the old kit.
+    Ok(std::fs::remove_dir_all(previous).err().map(|e| {
+        format!(
+            "the old kit could not be removed from {} ({e}); the new kit is in place, remove it by hand",
+            crate::diag::display_path(previous)
+        )
+    }))
+}
+
+/// Every folder of the old kit is in the new one (also an empty one the admin made), with
+/// its mode, owner and group.
+fn keep_folders(old: &Path, new: &Path, folders: &[String]) -> Result<()> {
+    for rel in folders {
+        let (from, to) = if rel.is_empty() {
+            (old.to_path_buf(), new.to_path_buf())
+        } else {
+            (old.join(rel), new.join(rel))
+        };
+        std::fs::create_dir_all(&to).map_err(Error::io("create", &to))?;
+        if let Ok(meta) = std::fs::metadata(&from) {
+            let _ = std::fs::set_permissions(&to, meta.permissions());
+            keep_owner(&to, &meta);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn keep_owner(path: &Path, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt as _;
+    if std::os::unix::fs::chown(path, Some(meta.uid()), Some(meta.gid())).is_err() {
+        let _ = std::os::unix::fs::chown(path, None, Some(meta.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &Path, _: &std::fs::Metadata) {}
 
 /// Swaps two folders in one step, so the kit's folder is never missing (Linux).
 #[cfg(target_os = "linux")]
@@ -103,10 +170,11 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-/// Files in an existing kit folder that its manifest does not list.
-fn foreign_files(kit: &Path) -> Result<Vec<String>> {
+/// Files in an existing kit folder that its manifest does not list, and every folder in it
+/// (`""` for the kit's own).
+fn foreign_files(kit: &Path) -> Result<(Vec<String>, Vec<String>)> {
     if !kit.is_dir() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let ours: BTreeSet<String> = manifest::read(kit)
         .map(|m| {
@@ -117,23 +185,22 @@ fn foreign_files(kit: &Path) -> Result<Vec<String>> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut foreign = Vec::new();
+    let (mut foreign, mut folders) = (Vec::new(), Vec::new());
     for entry in walkdir::WalkDir::new(kit).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::Io {
             action: "read",
             path: kit.to_path_buf(),
             source: e.into(),
         })?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
         let rel = entry.path().strip_prefix(kit).unwrap_or(entry.path());
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if !ours.contains(&rel) {
+        if entry.file_type().is_dir() {
+            folders.push(rel);
+        } else if !ours.contains(&rel) {
             foreign.push(rel);
         }
     }
-    Ok(foreign)
+    Ok((foreign, folders))
 }
 
 /// Removes a temp folder of the program's own naming (`.<id>.building` / `.previous`).

@@ -22,26 +22,28 @@ pub struct NewRow {
 
 /// Holds the ledger's lock while it lives.
 pub struct Locked {
-    _lock: std::fs::File,
+    _lock: crate::lock::Held,
+    /// The ledger as the project names it (for diagnostics).
     pub path: PathBuf,
+    /// The file it is, once links are followed: appends go there, so a link stays a link.
+    target: PathBuf,
     /// The ledger as it is now.
     pub bytes: Vec<u8>,
 }
 
-/// Takes the ledger's lock (waiting for other appenders) and reads it.
-pub fn lock(path: &Path) -> Result<Locked> {
-    let lock_path = sibling(path, ".lock");
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(Error::io("open the lock file", &lock_path))?;
-    lock.lock().map_err(Error::io("lock", &lock_path))?;
-    let bytes = std::fs::read(path).map_err(Error::io("read", path))?;
+/// Takes the ledger's lock (waiting up to `wait` for other appenders) and reads it.
+pub fn lock(path: &Path, wait: std::time::Duration) -> Result<Locked> {
+    let target = path.canonicalize().map_err(Error::io("read", path))?;
+    let lock_path = sibling(&target, ".lock");
+    let lock = crate::lock::acquire(&lock_path, "the ledger's lock", wait)?;
+    let bytes = crate::input::read(&target, u64::MAX).map_err(|why| Error::Input {
+        path: path.to_path_buf(),
+        why,
+    })?;
     Ok(Locked {
         _lock: lock,
         path: path.to_path_buf(),
+        target,
         bytes,
     })
 }
@@ -125,7 +127,12 @@ impl Locked {
             return Err(Error::Invalid(checked.diagnostics));
         }
         if !dry_run && !rows.is_empty() {
-            replace(&self.path, &new)?;
+            replace(&self.target, &new).map_err(|e| match e {
+                Error::ReadOnly { .. } => Error::ReadOnly {
+                    path: self.path.clone(),
+                },
+                other => other,
+            })?;
         }
         Ok(checked)
     }
@@ -157,10 +164,16 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     let temp = sibling(path, ".tmp");
     // Under the lock, a temp file left here is from an append that was killed.
     let _ = std::fs::remove_file(&temp);
-    let mut file = std::fs::File::create(&temp).map_err(Error::io("create", &temp))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = file.set_permissions(meta.permissions());
+    let meta = std::fs::metadata(path).map_err(Error::io("read", path))?;
+    if meta.permissions().readonly() {
+        return Err(Error::ReadOnly {
+            path: path.to_path_buf(),
+        });
     }
+    let mut file = std::fs::File::create(&temp).map_err(Error::io("create", &temp))?;
+    // The new file keeps the ledger's mode, and its owner and group where we may set them.
+    let _ = file.set_permissions(meta.permissions());
+    keep_owner(&file, &meta);
     file.write_all(bytes).map_err(Error::io("write", &temp))?;
     file.sync_all().map_err(Error::io("sync", &temp))?;
     drop(file);
@@ -179,6 +192,18 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, meta: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt as _;
+    if std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_err() {
+        // Not allowed to give it away: keep at least the group, if we are in it.
+        let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) {}
 
 /// `N` or `N-M`.
 pub fn id_text(first: u64, last: u64) -> String {

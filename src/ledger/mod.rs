@@ -53,7 +53,7 @@ pub fn path_of(config: &crate::project::Config) -> Result<PathBuf> {
 
 /// Checks a ledger file. `extra` is CSV text checked as if appended (for `ledger …`).
 pub fn check_file(path: &Path, rules: &Rules) -> Result<Checked> {
-    let file = std::fs::File::open(path).map_err(Error::io("read", path))?;
+    let file = crate::input::open_file(path)?;
     let (checker, summary, columns) = run(file, rules);
     let source = || std::fs::File::open(path).map(std::io::BufReader::new);
     let diagnostics = resolve(path, &checker, columns, source).map_err(Error::io("read", path))?;
@@ -233,7 +233,7 @@ pub fn check_baseline(ledger: &Path, baseline: &str) -> Result<Option<Diagnostic
         },
         None => {
             let path = Path::new(baseline);
-            Box::new(std::fs::File::open(path).map_err(Error::io("read", path))?)
+            Box::new(crate::input::open_file(path)?)
         }
     };
     let baseline = Path::new(baseline);
@@ -244,7 +244,7 @@ pub fn check_baseline(ledger: &Path, baseline: &str) -> Result<Option<Diagnostic
             why: problem.message,
         })
     };
-    let file = std::fs::File::open(ledger).map_err(Error::io("read", ledger))?;
+    let file = crate::input::open_file(ledger)?;
     let mut old = match LedgerReader::new(old) {
         // An empty baseline has no history to rewrite.
         Err(problem) if problem.code == "E101" => return Ok(None),

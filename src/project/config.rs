@@ -165,7 +165,11 @@ pub fn load(project: &Path) -> Result<Config> {
 /// problem found. `Err` only when the file cannot be read.
 pub fn read(project: &Path) -> Result<(Option<Config>, Vec<Diagnostic>)> {
     let path = toml_path(project);
-    let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
+    let bytes =
+        crate::input::read(&path, crate::input::cap::SETTINGS).map_err(|why| Error::Input {
+            path: path.clone(),
+            why,
+        })?;
     Ok(from_bytes(&path, &bytes))
 }
 

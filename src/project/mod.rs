@@ -18,21 +18,24 @@ use std::path::{Path, PathBuf};
 /// holding `project.toml`, or a folder searched recursively for them.
 pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |path: PathBuf, found: &mut Vec<PathBuf>| {
+        // A project named twice (or a thousand times) is one project.
+        if seen.insert(path.canonicalize().unwrap_or_else(|_| path.clone())) {
+            found.push(path);
+        }
+    };
     for input in inputs {
-        if input.is_file() {
-            found.push(input.clone());
+        // Follows links; a loop of links or a missing path is said as the system says it.
+        let meta = std::fs::metadata(input).map_err(Error::io("find the project", input))?;
+        if !meta.is_dir() {
+            // Whatever it is, reading it says what is wrong with it.
+            add(input.clone(), &mut found);
             continue;
         }
-        if !input.is_dir() {
-            return Err(Error::Io {
-                action: "find the project",
-                path: input.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
-            });
-        }
         let direct = input.join(config::FILE_NAME);
-        if direct.is_file() {
-            found.push(direct);
+        if std::fs::symlink_metadata(&direct).is_ok() {
+            add(direct, &mut found);
             continue;
         }
         let before = found.len();
@@ -43,8 +46,8 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 path: input.clone(),
                 source: e.into(),
             })?;
-            if entry.file_type().is_file() && entry.file_name() == config::FILE_NAME {
-                found.push(entry.into_path());
+            if !entry.file_type().is_dir() && entry.file_name() == config::FILE_NAME {
+                add(entry.into_path(), &mut found);
             }
         }
         if found.len() == before {

@@ -7,6 +7,10 @@ pub enum PathProblem {
     /// Absolute, `..`, or a link that points outside the project folder.
     Leaves,
     Missing,
+    /// A named pipe, a socket or a device: reading it would hang or never end.
+    NotAFile(&'static str),
+    /// A file with more than one (hard) link: it may be a file from outside the project.
+    Linked(u64),
 }
 
 impl PathProblem {
@@ -19,6 +23,14 @@ impl PathProblem {
             PathProblem::Missing => (
                 format!("the {what} `{}` does not exist", value.escape_debug()),
                 "check the file name; paths are relative to the folder of project.toml".into(),
+            ),
+            PathProblem::NotAFile(kind) => (
+                format!("the {what} `{}` is {kind}, not a file", value.escape_debug()),
+                "name a regular file; the program reads no pipes or devices".into(),
+            ),
+            PathProblem::Linked(n) => (
+                format!("the {what} `{}` has {n} hard links", value.escape_debug()),
+                "a hard link may be a file from anywhere on the machine: copy the file into the project instead".into(),
             ),
         }
     }
@@ -48,7 +60,17 @@ pub fn resolve(dir: &Path, relative: &str) -> Result<PathBuf, PathProblem> {
     if !real.starts_with(&root) {
         return Err(PathProblem::Leaves);
     }
-    Ok(path)
+    let meta = std::fs::metadata(&real).map_err(|_| PathProblem::Missing)?;
+    if meta.is_dir() {
+        return Ok(path);
+    }
+    if let Some(kind) = crate::input::not_a_file(&meta) {
+        return Err(PathProblem::NotAFile(kind));
+    }
+    match crate::input::links(&meta) {
+        1 => Ok(path),
+        n => Err(PathProblem::Linked(n)),
+    }
 }
 
 #[cfg(test)]

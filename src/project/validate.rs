@@ -256,24 +256,28 @@ fn instructions_for(
             return None;
         }
     };
-    let bytes = match std::fs::read(&path) {
+    let cap = crate::instructions::MAX_BYTES as u64;
+    let bytes = match crate::input::read_published(&path, cap) {
         Ok(bytes) => bytes,
-        Err(e) => {
+        Err(crate::input::Refused::TooLarge { bytes, .. }) => {
             diags.push(
-                Diagnostic::error("E004", format!("the instructions file cannot be read: {e}"))
-                    .in_file(&path),
+                Diagnostic::error("E008", format!("the instructions are {} KiB, more than the {} KiB a kit can carry", bytes / 1024, cap / 1024))
+                    .in_file(&path)
+                    .help("keep the instructions to what users need to get started; link to longer documentation"),
+            );
+            return None;
+        }
+        Err(why) => {
+            diags.push(
+                Diagnostic::error(
+                    "E004",
+                    format!("the instructions file cannot be read: {why}"),
+                )
+                .in_file(&path),
             );
             return None;
         }
     };
-    if bytes.len() > crate::instructions::MAX_BYTES {
-        diags.push(
-            Diagnostic::error("E008", format!("the instructions are {} KiB, more than the {} KiB a kit can carry", bytes.len() / 1024, crate::instructions::MAX_BYTES / 1024))
-                .in_file(&path)
-                .help("keep the instructions to what users need to get started; link to longer documentation"),
-        );
-        return None;
-    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -332,8 +336,8 @@ fn image_payload(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let path = resolve(config, src, what, image, diags)?;
-    let decoded = std::fs::read(&path)
-        .map_err(|e| format!("it cannot be read ({e})"))
+    let decoded = crate::input::read_published(&path, crate::input::cap::IMAGE)
+        .map_err(|why| format!("it cannot be read ({why})"))
         .and_then(|bytes| crate::qr::decode_single_png(&bytes));
     match decoded {
         Ok(payload) => Some(payload),
