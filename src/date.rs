@@ -33,7 +33,12 @@ fn is_rfc3339_time(rest: &str) -> bool {
         return false;
     }
     let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    let value = |s: &[u8]| s.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
     if !(digits(&b[1..3]) && digits(&b[4..6]) && digits(&b[7..9])) {
+        return false;
+    }
+    // Hours to 23, minutes to 59, seconds to 60 (a leap second).
+    if value(&b[1..3]) > 23 || value(&b[4..6]) > 59 || value(&b[7..9]) > 60 {
         return false;
     }
     let mut i = 9;
@@ -49,7 +54,9 @@ fn is_rfc3339_time(rest: &str) -> bool {
     }
     match &b[i..] {
         [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => digits(&[*h1, *h2, *m1, *m2]),
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            digits(&[*h1, *h2, *m1, *m2]) && value(&[*h1, *h2]) <= 23 && value(&[*m1, *m2]) <= 59
+        }
         _ => false,
     }
 }
@@ -144,6 +151,11 @@ mod tests {
             "2026-01-01X",
             "2026/01/01",
             "2026-01-01T25",
+            "2026-03-13T25:00:00Z",
+            "2026-03-13T12:60:00Z",
+            "2026-03-13T12:00:61Z",
+            "2026-03-13T12:00:00+99:00",
+            "2026-03-13T12:00:00+01:60",
             "",
             "2025-02-29",
         ] {

@@ -39,7 +39,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
-            message: message.into(),
+            message: capped(message.into()),
             location: None,
             help: None,
         }
@@ -70,7 +70,7 @@ impl Diagnostic {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(capped(help.into()));
         self
     }
 
@@ -100,21 +100,61 @@ impl Diagnostic {
             }
             if let (Some(text), true) = (&loc.source_line, loc.line > 0) {
                 let number = loc.line.to_string();
-                let shown = printable(text);
+                let (text, column, width) = excerpt(text, loc.column, loc.width);
+                let shown = printable(&text);
                 let caret_pad: String = shown
                     .chars()
-                    .take(loc.column.saturating_sub(1))
+                    .take(column.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{number} | {shown}");
-                let _ = writeln!(out, "{pad} | {caret_pad}{}", "^".repeat(loc.width.max(1)));
+                let _ = writeln!(out, "{pad} | {caret_pad}{}", "^".repeat(width.max(1)));
             }
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} = help: {help}");
         }
         out
+    }
+}
+
+/// Characters of context shown on each side of the span in a long line.
+const CONTEXT: usize = 40;
+/// The most characters of a span underlined.
+const MAX_SPAN: usize = 80;
+
+/// A long line cut to the span and some context, with `…` where it was cut: a 50 MB value
+/// must not put 50 MB on the terminal. Returns the text, and the span's column and width in
+/// it.
+fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars = line.chars().count();
+    if chars <= 2 * CONTEXT + MAX_SPAN {
+        return (line.to_string(), column, width);
+    }
+    let width = width.min(MAX_SPAN);
+    let at = column.saturating_sub(1).min(chars);
+    let start = at.saturating_sub(CONTEXT);
+    let end = (at + width + CONTEXT).min(chars);
+    let mut text: String = line.chars().skip(start).take(end - start).collect();
+    let mut column = at - start + 1;
+    if start > 0 {
+        text.insert(0, '…');
+        column += 1;
+    }
+    if end < chars {
+        text.push('…');
+    }
+    (text, column, width)
+}
+
+/// A message or help over this many characters is cut with `…`.
+const MAX_MESSAGE: usize = 400;
+
+fn capped(text: String) -> String {
+    match text.char_indices().nth(MAX_MESSAGE) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 

@@ -13,8 +13,9 @@ pub const MAX_BYTES: usize = 256 * 1024;
 pub fn fill(name: &str, text: &str, vars: &tera::Context) -> Result<String, tera::Error> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
+    crate::budget::install(&mut tera);
     tera.add_raw_template(name, text)?;
-    tera.render(name, vars)
+    crate::budget::render(&tera, name, vars, 4 * MAX_BYTES)
 }
 
 /// Markdown → HTML for the page. Raw HTML becomes text, links keep only safe schemes,

@@ -2,6 +2,7 @@
 //! self-service projects. `main.rs` is a thin shell over [`run`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod date;

@@ -176,6 +176,29 @@ pub struct Grey {
     pub pixels: Vec<u8>,
 }
 
+impl Grey {
+    /// Half the width and height, each pixel the mean of four.
+    pub fn halved(&self) -> Grey {
+        let (width, height) = (self.width / 2, self.height / 2);
+        let at = |x: usize, y: usize| u32::from(self.pixels[y * self.width + x]);
+        let mut pixels = Vec::with_capacity(width * height);
+        for y in 0..height {
+            for x in 0..width {
+                let sum = at(2 * x, 2 * y)
+                    + at(2 * x + 1, 2 * y)
+                    + at(2 * x, 2 * y + 1)
+                    + at(2 * x + 1, 2 * y + 1);
+                pixels.push((sum / 4) as u8);
+            }
+        }
+        Grey {
+            width,
+            height,
+            pixels,
+        }
+    }
+}
+
 /// Reads a PNG into greyscale, refusing absurd dimensions before allocating.
 pub fn read_png(bytes: &[u8]) -> Result<Grey, String> {
     let limits = png::Limits {
@@ -336,8 +359,14 @@ impl Grey {
 
 /// Decodes an image file that must hold exactly one QR code.
 pub fn decode_single_png(bytes: &[u8]) -> Result<String, String> {
-    let image = read_png(bytes)?;
+    let mut image = read_png(bytes)?;
     let mut found = decode_grey(&image);
+    // The decoder misses codes whose modules are very large (a code exported at 5,000 px):
+    // look again at smaller copies, as a camera would see it from further away.
+    while found.is_empty() && image.width.min(image.height) > 1200 {
+        image = image.halved();
+        found = decode_grey(&image);
+    }
     match found.len() {
         0 => Err("the image holds no QR code that can be read".into()),
         1 => found

@@ -182,7 +182,7 @@ impl Theme {
     /// Renders a template; a failure is an E008 at the template's file and line.
     pub fn render(&self, name: &str, context: &serde_json::Value) -> crate::Result<String> {
         let context = tera::Context::from_serialize(context).unwrap_or_default();
-        self.templates.render(name, &context).map_err(|e| {
+        crate::budget::render(&self.templates, name, &context, 16 << 20).map_err(|e| {
             let file = &self.files[&format!("templates/{name}")];
             let text = String::from_utf8_lossy(&file.bytes);
             crate::Error::Invalid(vec![template_error(&e, &file.origin, &text)])
@@ -401,6 +401,7 @@ fn compile_templates(
 ) -> tera::Tera {
     let mut templates = tera::Tera::new();
     templates.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+    crate::budget::install(&mut templates);
     // Our escape also neutralises NUL, control characters and bidi overrides.
     templates.set_escape_fn(|text, out| out.write_all(crate::html::escape(text).as_bytes()));
     for (name, file) in files {

@@ -62,16 +62,21 @@ pub fn kits(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// Verifies one kit folder.
 pub fn verify_kit(dir: &Path) -> Result<KitReport> {
     let path = dir.join(manifest::FILE_NAME);
-    let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
+    let bytes =
+        crate::input::read(&path, crate::input::cap::MANIFEST).map_err(|why| Error::Input {
+            path: path.clone(),
+            why,
+        })?;
     let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::NoKit {
         path: path.clone(),
         why: format!("is not a kit manifest: {e}"),
     })?;
-    let files = manifest
+    let mut files: Vec<FileReport> = manifest
         .files
         .iter()
         .map(|entry| verify_file(dir, &manifest, entry))
         .collect();
+    files.extend(unlisted(dir, &manifest));
     Ok(KitReport {
         dir: crate::diag::display_path(dir),
         project: manifest.project.clone(),
@@ -96,10 +101,15 @@ fn verify_file(dir: &Path, manifest: &Manifest, entry: &manifest::FileEntry) -> 
             .push("the manifest names a path outside the kit".into());
         return report;
     }
-    let bytes = match std::fs::read(dir.join(&entry.path)) {
+    let path = dir.join(&entry.path);
+    if path.is_symlink() {
+        report.problems.push(LINK.into());
+        return report;
+    }
+    let bytes = match crate::input::read(&path, crate::input::cap::KIT_FILE) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            report.problems.push(format!("cannot be read: {e}"));
+        Err(why) => {
+            report.problems.push(format!("cannot be read: {why}"));
             return report;
         }
     };
@@ -156,6 +166,61 @@ fn verify_file(dir: &Path, manifest: &Manifest, entry: &manifest::FileEntry) -> 
     }
     report.codes = found_set.intersection(&expected).count();
     report
+}
+
+const LINK: &str = "is a link, not a file the build wrote: it can point anywhere";
+
+/// Files in the kit folder the manifest does not list. A link is a finding; so is a file
+/// that shows a QR code, or is damaged, where users would take it for part of the kit —
+/// the manifest vouches for no code in it. Other files (an admin's README) pass.
+fn unlisted(dir: &Path, manifest: &Manifest) -> Vec<FileReport> {
+    let listed: BTreeSet<&str> = manifest
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain([manifest::FILE_NAME])
+        .collect();
+    let mut reports = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().min_depth(1) {
+        let Ok(entry) = entry else { continue };
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if listed.contains(rel.as_str()) || entry.file_type().is_dir() {
+            continue;
+        }
+        let problems = if entry.path_is_symlink() {
+            vec![LINK.to_string()]
+        } else {
+            unlisted_problems(entry.path(), &rel)
+        };
+        if !problems.is_empty() {
+            reports.push(FileReport {
+                path: rel,
+                codes: 0,
+                problems,
+            });
+        }
+    }
+    reports
+}
+
+fn unlisted_problems(path: &Path, rel: &str) -> Vec<String> {
+    let extension = rel.rsplit('.').next().unwrap_or_default();
+    if !matches!(extension, "png" | "svg" | "html" | "pdf" | "eml") {
+        return Vec::new();
+    }
+    let bytes = match crate::input::read(path, crate::input::cap::KIT_FILE) {
+        Ok(bytes) => bytes,
+        Err(why) => return vec![format!("is not in the manifest and cannot be read: {why}")],
+    };
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode(rel, &bytes)));
+    match decoded {
+        Ok(Ok(found)) if found.is_empty() => Vec::new(),
+        Ok(Ok(_)) => {
+            vec!["is not in the manifest, yet shows a QR code: nothing vouches for it".into()]
+        }
+        _ => vec!["is not in the manifest and is damaged, or not what its name says".into()],
+    }
 }
 
 /// The payloads of every code in a file, by its kind.

@@ -562,12 +562,13 @@ fn activation_values(config: &Config, r: &mut Report) {
             "`[activation]` has neither `qr` nor `payload`".into(),
             "add `qr = \"activation-qr.png\"` with the image from Manager's Settings",
         ),
-        (None, Some(payload)) if payload.get_ref().is_empty() => r.error(
-            "E001",
-            payload.span(),
-            "the activation payload is empty".into(),
-            "paste the content of Manager's activation code",
-        ),
+        (None, Some(payload)) if crate::text::visible(payload.get_ref()).trim().is_empty() => r
+            .error(
+                "E001",
+                payload.span(),
+                "the activation payload is empty (nothing but spaces or hidden characters)".into(),
+                "paste the content of Manager's activation code",
+            ),
         _ => {}
     }
 }
@@ -634,14 +635,24 @@ fn registration_and_contact(config: &Config, r: &mut Report) {
     }
     if let Some(email) = &config.contact.email {
         let e = email.get_ref();
-        if !e.contains('@') || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if !is_address(e) {
             r.error(
                 "E001",
                 email.span(),
                 format!("`{}` is not an email address", e.escape_debug()),
-                "write it as name@example.com",
+                "write only the address, as name@example.com (no name, no ?subject or other parts of a link)",
             );
         }
+    }
+    if let Some(phone) = &config.contact.phone
+        && !is_phone_number(phone.get_ref())
+    {
+        r.error(
+            "E001",
+            phone.span(),
+            format!("`{}` is not a phone number", phone.get_ref().escape_debug()),
+            "write digits, spaces and + ( ) - / . only, as +49 30 1234 5678",
+        );
     }
     for address in [&config.email.from, &config.email.to].into_iter().flatten() {
         if mailbox(address.get_ref()).is_none() {
@@ -739,20 +750,12 @@ pub fn mailbox(text: &str) -> Option<(Option<String>, String)> {
     let text = text.trim();
     let (name, address) = match text.strip_suffix('>').and_then(|t| t.rsplit_once('<')) {
         Some((name, address)) => (
-            Some(name.trim().trim_matches('"').to_string()).filter(|n| !n.is_empty()),
+            Some(unquoted(name.trim())).filter(|n| !n.is_empty()),
             address.trim(),
         ),
         None => (None, text),
     };
-    let (local, host) = address.split_once('@')?;
-    let bad = |s: &str| {
-        s.is_empty()
-            || s.chars()
-                .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"@".contains(c))
-    };
-    if bad(local)
-        || bad(host)
-        || !host.contains('.')
+    if !is_address(address)
         || name
             .as_deref()
             .is_some_and(|n| n.chars().any(char::is_control))
@@ -760,6 +763,55 @@ pub fn mailbox(text: &str) -> Option<(Option<String>, String)> {
         return None;
     }
     Some((name, address.to_string()))
+}
+
+/// A display name without the one pair of quotes around all of it (`"IT, Desk"`); quotes
+/// inside it (`IT Desk "quoted"`) are part of the name.
+fn unquoted(name: &str) -> String {
+    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(inner) if !inner.contains('"') => inner.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// An email address and nothing else: `local@host.tld`, the local part of letters, digits and
+/// `.!#$%&'*+/=^_`{|}~-`, the host of dot-separated labels of letters, digits and `-` — so
+/// no `?bcc=` or other link parts can ride along into a `mailto:`.
+pub fn is_address(address: &str) -> bool {
+    let Some((local, host)) = address.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".!#$%&'*+/=^_`{|}~-".contains(c));
+    let labels: Vec<&str> = host.split('.').collect();
+    let host_ok = labels.len() >= 2
+        && host.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    local_ok && host_ok
+}
+
+/// A phone number as people write it: an optional leading `+`, then digits (at least three)
+/// with spaces, `( ) - / .` between them.
+pub fn is_phone_number(phone: &str) -> bool {
+    let rest = phone.trim().strip_prefix('+').unwrap_or(phone.trim());
+    let digits = rest.chars().filter(char::is_ascii_digit).count();
+    (3..=20).contains(&digits)
+        && phone.len() <= 40
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || " ()-/.".contains(c))
 }
 
 /// A BCP 47 language tag written as `check` expects it: the language in lower case, a script
@@ -878,6 +930,15 @@ mod tests {
         assert_eq!(mailbox("not an address"), None);
         assert_eq!(mailbox("a@b@c.d"), None);
         assert_eq!(mailbox("a@localhost"), None);
+        assert_eq!(
+            mailbox("IT Desk \"quoted\" <it@example.com>"),
+            Some((Some("IT Desk \"quoted\"".into()), "it@example.com".into()))
+        );
+        assert!(!is_address("a@b.example?bcc=spy@evil.example"));
+        assert!(!is_address("a@b.example?subject=x"));
+        assert!(is_address("jörg.o'neil+it@beispiel.de"));
+        assert!(is_phone_number("+49 (30) 1234-5678") && is_phone_number("030/123 45"));
+        assert!(!is_phone_number("javascript:alert(1)") && !is_phone_number("12"));
     }
 
     #[test]
