@@ -251,6 +251,20 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// Drops a diagnostic that says what an earlier one said, at the same place (two checks
+/// can find the same problem: the ledger's path is judged by validation and by the ledger
+/// check).
+pub fn dedup(diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| {
+        let at = d
+            .location
+            .as_ref()
+            .map(|l| (l.file.clone(), l.line, l.column));
+        seen.insert((d.code, d.message.clone(), at))
+    });
+}
+
 pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     (errors, diagnostics.len() - errors)

@@ -131,7 +131,7 @@ pub fn read(path: &Path, cap: u64) -> Result<Vec<u8>, Refused> {
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // The file may grow while it is read: read one byte past the cap to notice.
-    file.take(cap + 1)
+    file.take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(Refused::Io)?;
     if bytes.len() as u64 > cap {

@@ -63,6 +63,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             }
         }
         crate::diag::sort(&mut diagnostics);
+        crate::diag::dedup(&mut diagnostics);
         all.extend(diagnostics);
     }
     all.extend(project::unique_ids(

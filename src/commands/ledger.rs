@@ -31,6 +31,7 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
     };
 
     let locked = append::lock(&path, std::time::Duration::from_secs(common.wait))?;
+    let mut skipped_total = 0;
     let (rows, skipped, dry_run) = match command {
         LedgerCommand::Assigned { through, .. } => {
             let id = next_assignment(&locked, &rules, *through, &path)?;
@@ -67,12 +68,19 @@ pub fn run(command: &LedgerCommand) -> Result<Outcome> {
                 date: date_column.clone(),
             };
             let plan = import::plan(file, &locked.bytes, &columns, &date, &common.note)?;
+            skipped_total = plan.skipped_total;
             (plan.rows, plan.skipped, *dry_run)
         }
     };
     locked.append(&rules, &rows, dry_run)?;
     let import = matches!(command, LedgerCommand::Import { .. });
-    Ok(report(&path, &rows, &skipped, dry_run, import))
+    Ok(report(
+        &path,
+        &rows,
+        (&skipped, skipped_total),
+        dry_run,
+        import,
+    ))
 }
 
 /// The IDs after the last assigned one through `through`, as the `assigned` row writes them.
@@ -106,7 +114,7 @@ fn next_assignment(
 fn report(
     path: &std::path::Path,
     rows: &[NewRow],
-    skipped: &[import::Skipped],
+    (skipped, skipped_total): (&[import::Skipped], usize),
     dry_run: bool,
     import: bool,
 ) -> Outcome {
@@ -124,14 +132,20 @@ fn report(
             s.line, s.id, s.subject, s.reason
         ));
     }
-    if import {
+    if skipped_total > skipped.len() {
         text.push_str(&format!(
-            "{} row(s) {verb}, {} skipped\n",
-            rows.len(),
+            "… and {} more skipped (the first {} are listed)\n",
+            skipped_total - skipped.len(),
             skipped.len()
         ));
     }
-    let json = serde_json::json!({"ledger": crate::diag::display_path(path), "dry_run": dry_run, "appended": rows, "skipped": skipped});
+    if import {
+        text.push_str(&format!(
+            "{} row(s) {verb}, {skipped_total} skipped\n",
+            rows.len()
+        ));
+    }
+    let json = serde_json::json!({"ledger": crate::diag::display_path(path), "dry_run": dry_run, "appended": rows, "skipped": skipped, "skipped_total": skipped_total});
     Outcome {
         text,
         json,

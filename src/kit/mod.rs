@@ -44,19 +44,35 @@ pub struct Kit {
 /// Renders a project's kit into memory, manifest last.
 pub fn build(project: &Project, outputs: &[Output], languages: &[String]) -> Result<Kit> {
     let wants = |kind: Output| outputs.contains(&kind);
-    // Each language renders on its own thread while this one draws the shared files; the
-    // files are sorted afterwards, so the kit is the same whatever order they finish in.
+    // The languages render on as many threads as the machine has cores (so a project with
+    // hundreds of languages does not hold hundreds of renders at once) while this one
+    // draws the shared files; the files are sorted afterwards, so the kit is the same
+    // whatever order they finish in.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let (shared, per_language) = std::thread::scope(|scope| {
-        let workers: Vec<_> = languages
-            .iter()
-            .map(|lang| scope.spawn(move || language_files(project, outputs, lang)))
+        let workers: Vec<_> = (0..threads.min(languages.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(lang) = languages.get(i) else {
+                            break done;
+                        };
+                        done.push(language_files(project, outputs, lang));
+                    }
+                })
+            })
             .collect();
         let shared = shared_files(project, languages, wants(Output::Qr), wants(Output::Html));
         let per_language: Vec<Result<Kit>> = workers
             .into_iter()
-            .map(|w| {
+            .flat_map(|w| {
                 w.join().unwrap_or_else(|_| {
-                    Err(Error::Internal("a renderer stopped unexpectedly".into()))
+                    vec![Err(Error::Internal(
+                        "a renderer stopped unexpectedly".into(),
+                    ))]
                 })
             })
             .collect();

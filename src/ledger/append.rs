@@ -67,9 +67,15 @@ impl Locked {
     /// order, separator, encoding, line ending and date form. The bytes already there stay
     /// as they are.
     fn with_rows(&self, rows: &[NewRow]) -> Result<Vec<u8>, Box<Diagnostic>> {
-        let order = super::read::LedgerReader::new(self.bytes.as_slice())
+        let order = super::read::LedgerReader::open(self.bytes.as_slice())
             .map_or([0, 1, 2, 3, 4], |r| r.order);
-        let dialect = Dialect::of(&self.bytes, order[0]);
+        // A UTF-16 file is judged, and its rows written, as UTF-8, then encoded back.
+        let utf16 = super::utf16::decode_whole(&self.bytes);
+        let text: &[u8] = utf16.as_ref().map_or(&self.bytes, |(t, _)| t.as_bytes());
+        let mut dialect = Dialect::of(text, order[0]);
+        if utf16.is_some() {
+            dialect.encoding = super::dialect::Encoding::Utf8;
+        }
         let mut writer = csv::WriterBuilder::new()
             .delimiter(dialect.delimiter)
             .terminator(if dialect.crlf {
@@ -99,12 +105,19 @@ impl Locked {
             // Writing into a Vec cannot fail.
             let _ = writer.write_record(&fields);
         }
-        let text = writer.into_inner().unwrap_or_default();
-        let mut out = self.bytes.clone();
-        if !out.is_empty() && !out.ends_with(b"\n") {
-            out.extend_from_slice(if dialect.crlf { b"\r\n" } else { b"\n" });
+        let mut rows_text = Vec::new();
+        if !text.is_empty() && !text.ends_with(b"\n") {
+            rows_text.extend_from_slice(if dialect.crlf { b"\r\n" } else { b"\n" });
         }
-        out.extend_from_slice(&text);
+        rows_text.extend_from_slice(&writer.into_inner().unwrap_or_default());
+        let mut out = self.bytes.clone();
+        match &utf16 {
+            Some((_, encoding)) => out.extend(super::utf16::encode(
+                &String::from_utf8_lossy(&rows_text),
+                encoding,
+            )),
+            None => out.extend_from_slice(&rows_text),
+        }
         Ok(out)
     }
 
@@ -174,14 +187,20 @@ fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     // The new file keeps the ledger's mode, and its owner and group where we may set them.
     let _ = file.set_permissions(meta.permissions());
     keep_owner(&file, &meta);
-    file.write_all(bytes).map_err(Error::io("write", &temp))?;
-    file.sync_all().map_err(Error::io("sync", &temp))?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        // A full disk or a failed rename leaves no temp file behind, and the ledger as it was.
+        let _ = std::fs::remove_file(&temp);
+        return Err(Error::Io {
+            action: "replace",
+            path: path.to_path_buf(),
+            source: e,
+        });
+    }
     drop(file);
-    std::fs::rename(&temp, path).map_err(|e| Error::Io {
-        action: "replace",
-        path: path.to_path_buf(),
-        source: e,
-    })?;
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

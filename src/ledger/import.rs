@@ -2,9 +2,9 @@
 //! semicolon or tab separated (detected), UTF-8 or Windows-1252, columns chosen by name.
 
 use super::append::NewRow;
-use super::read::{LedgerReader, field_span_with, parse_id};
+use super::read::{LedgerReader, parse_id};
 use crate::date::{format_day, parse_day};
-use crate::diag::{Diagnostic, Source};
+use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,7 +30,9 @@ pub struct Skipped {
 #[derive(Debug)]
 pub struct Plan {
     pub rows: Vec<NewRow>,
+    /// The first skipped rows, to list.
     pub skipped: Vec<Skipped>,
+    pub skipped_total: usize,
 }
 
 /// Export text: UTF-8 (BOM or not) if it is valid UTF-8, Windows-1252 otherwise.
@@ -64,8 +66,9 @@ fn parse_export_date(text: &str) -> Option<String> {
     Some(format_day(day))
 }
 
-/// Reads the export and decides what to append and what to skip. Every bad row is reported;
-/// one bad row refuses the whole import.
+/// Reads the export in one streaming pass and decides what to append and what to skip.
+/// Every bad row is counted (the first [`MAX_SHOWN`] shown); one bad row refuses the whole
+/// import. Memory grows with the rows to append, not with the export.
 pub fn plan(
     export: &Path,
     ledger_bytes: &[u8],
@@ -73,51 +76,35 @@ pub fn plan(
     default_date: &str,
     note: &str,
 ) -> Result<Plan> {
-    let bytes = std::fs::read(export).map_err(Error::io("read", export))?;
-    // The CSV reader counts a CRLF file's lines wrong; the rows are the same with LF.
-    let text = decode(&bytes).0.replace("\r\n", "\n");
-    let delimiter = detect_delimiter(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter as u8)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let export_columns = find_columns(&header(&mut reader, export)?, columns)?;
+    let mut reader = ExportReader::open(export)?;
+    let export_columns = find_columns(&reader.header, columns)?;
     let registered = registrations(ledger_bytes);
-    let src = Source {
-        path: export,
-        text: &text,
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let mut diagnostics = Vec::new();
+    let mut bad = Bad::default();
     let mut rows: Vec<(String, u64, NewRow)> = Vec::new();
-    let mut skipped = Vec::new();
-    let mut seen: HashMap<u64, String> = HashMap::new();
-    for record in reader.records() {
-        let (line, row) = read_record(
-            record,
-            &src,
-            &lines,
-            delimiter,
-            &export_columns,
-            default_date,
-        );
+    let mut skipped = SkippedRows::default();
+    // ID → a hash of its subject, for rows the export lists twice.
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    while let Some(read) = reader.next(export) {
+        let (line, row) = match read {
+            Ok(line) => (
+                line,
+                export_row(&reader, line, &export_columns, default_date, export),
+            ),
+            Err((line, d)) => (line, Err(d)),
+        };
         let (id, subject, date) = match row {
             Ok(row) => row,
             Err(d) => {
-                diagnostics.push(*d);
+                bad.add(d);
                 continue;
             }
         };
-        if let Some(reason) = skip_reason(&registered, &seen, id, &subject) {
-            skipped.push(Skipped {
-                line,
-                id,
-                subject,
-                reason,
-            });
+        let hash = subject_hash(&subject);
+        if let Some(reason) = skip_reason(&registered, &seen, id, &subject, hash) {
+            skipped.add(line, id, subject, reason);
             continue;
         }
-        seen.insert(id, subject.clone());
+        seen.insert(id, hash);
         let row = NewRow {
             date: date.clone(),
             event: "registered",
@@ -127,75 +114,213 @@ pub fn plan(
         };
         rows.push((date, line, row));
     }
-    if !diagnostics.is_empty() {
-        return Err(Error::Invalid(diagnostics));
-    }
+    bad.refuse(export)?;
     // Oldest first, as the ledger wants; the export's order breaks ties.
     rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     Ok(Plan {
         rows: rows.into_iter().map(|r| r.2).collect(),
-        skipped,
+        skipped: skipped.shown,
+        skipped_total: skipped.total,
     })
+}
+
+/// Rows shown in full, as `check` shows ledger problems.
+pub const MAX_SHOWN: usize = super::MAX_SHOWN;
+
+/// The bad rows: the first ones in full, the rest counted by code.
+#[derive(Default)]
+struct Bad {
+    shown: Vec<Diagnostic>,
+    more: std::collections::BTreeMap<&'static str, usize>,
+}
+
+impl Bad {
+    fn add(&mut self, d: Box<Diagnostic>) {
+        if self.shown.len() < MAX_SHOWN {
+            self.shown.push(*d);
+        } else {
+            *self.more.entry(d.code).or_default() += 1;
+        }
+    }
+
+    fn refuse(self, export: &Path) -> Result<()> {
+        if self.shown.is_empty() {
+            return Ok(());
+        }
+        let mut all = self.shown;
+        for (code, count) in self.more {
+            all.push(
+                Diagnostic::error(code, format!("{count} more {code} problems are not shown"))
+                    .in_file(export)
+                    .help(format!(
+                        "fix the ones above and import again; it shows the first {MAX_SHOWN}"
+                    )),
+            );
+        }
+        Err(Error::Invalid(all))
+    }
+}
+
+/// Rows skipped: the first ones listed, all counted.
+#[derive(Default)]
+struct SkippedRows {
+    shown: Vec<Skipped>,
+    total: usize,
+}
+
+impl SkippedRows {
+    fn add(&mut self, line: u64, id: u64, subject: String, reason: &'static str) {
+        self.total += 1;
+        if self.shown.len() < MAX_SHOWN {
+            self.shown.push(Skipped {
+                line,
+                id,
+                subject,
+                reason,
+            });
+        }
+    }
+}
+
+fn subject_hash(subject: &str) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    subject.hash(&mut h);
+    h.finish()
 }
 
 /// Why a row of the export is not appended: the same ID and subject are in the ledger, or
 /// came earlier in the export.
 fn skip_reason(
     registered: &HashMap<u64, String>,
-    seen: &HashMap<u64, String>,
+    seen: &HashMap<u64, u64>,
     id: u64,
     subject: &str,
+    hash: u64,
 ) -> Option<&'static str> {
     if registered.get(&id).is_some_and(|s| s == subject) {
         Some("already in the ledger")
-    } else if seen.get(&id).is_some_and(|s| s == subject) {
+    } else if seen.get(&id) == Some(&hash) {
         Some("twice in the export")
     } else {
         None
     }
 }
 
-/// One record of the export: its line, and (ID, subject, date) or the E100 that says why not.
-fn read_record(
-    record: csv::Result<csv::StringRecord>,
-    src: &Source,
-    lines: &[&str],
-    delimiter: char,
-    columns: &ExportColumns,
-    default_date: &str,
-) -> (u64, ExportRow) {
-    match record {
-        Ok(record) => {
-            let line = record.position().map_or(0, |p| p.line());
-            let at = |col: usize| {
-                let raw = lines.get(line as usize - 1).copied().unwrap_or_default();
-                let (column, width) = field_span_with(raw, col, delimiter);
-                src.locate_line(line as usize, column, width)
-            };
-            (line, export_row(&record, columns, default_date, &at))
+/// The export, streamed record by record: UTF-8, Windows-1252 (per field) or UTF-16; the
+/// separator from its header line; CRLF read as LF so line numbers are right.
+struct ExportReader<'a> {
+    csv: csv::Reader<Box<dyn std::io::Read + 'a>>,
+    record: csv::ByteRecord,
+    header: Vec<String>,
+    delimiter: u8,
+}
+
+impl ExportReader<'static> {
+    fn open(export: &Path) -> Result<Self> {
+        use std::io::Read as _;
+        let unreadable = |why: String| Error::UnreadableCsv {
+            what: "export",
+            path: export.to_path_buf(),
+            why,
+        };
+        let file = crate::input::open_file(export)?;
+        let mut input = super::utf16::utf8_stream(file).map_err(|e| unreadable(e.to_string()))?;
+        let mut head = Vec::with_capacity(1 << 16);
+        (&mut input)
+            .take(1 << 16)
+            .read_to_end(&mut head)
+            .map_err(|e| unreadable(e.to_string()))?;
+        let body = super::dialect::without_bom(&head);
+        let header_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
+        let delimiter = super::dialect::detect_delimiter(&body[..header_end]);
+        let crlf = memchr::memmem::find(&head, b"\r\n").is_some();
+        let bom = head.len() - body.len();
+        head.drain(..bom);
+        let rest = std::io::Cursor::new(head).chain(input);
+        let source: Box<dyn std::io::Read> = if crlf {
+            Box::new(super::read::CrlfToLf::new(
+                std::io::BufReader::with_capacity(1 << 16, rest),
+            ))
+        } else {
+            Box::new(rest)
+        };
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(1 << 16)
+            .from_reader(source);
+        let mut names = csv::ByteRecord::new();
+        match csv.read_byte_record(&mut names) {
+            Ok(true) => {}
+            Ok(false) => return Err(unreadable("it is empty".into())),
+            Err(e) => return Err(unreadable(format!("its header: {e}"))),
         }
-        Err(e) => {
-            let line = e.position().map_or(0, |p| p.line()) as usize;
-            let d = Diagnostic::error("E100", format!("the export row cannot be read: {e}"))
-                .at(src.locate_line(line, 1, 1))
-                .help("check the quotes in this row");
-            (line as u64, Err(Box::new(d)))
+        let header = names
+            .iter()
+            .map(|h| super::dialect::text(h).trim().to_string())
+            .collect();
+        Ok(ExportReader {
+            csv,
+            record: csv::ByteRecord::new(),
+            header,
+            delimiter,
+        })
+    }
+}
+
+impl ExportReader<'_> {
+    /// The next record's line, or the E100 of a record that cannot be read.
+    fn next(&mut self, export: &Path) -> Option<std::result::Result<u64, (u64, Box<Diagnostic>)>> {
+        match self.csv.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => Some(Ok(self.record.position().map_or(0, |p| p.line()))),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let d = Diagnostic::error("E100", format!("the export row cannot be read: {e}"))
+                    .at(Location {
+                        file: export.to_path_buf(),
+                        line: line as usize,
+                        column: 1,
+                        source_line: None,
+                        width: 1,
+                    })
+                    .help("check the quotes in this row");
+                Some(Err((line, Box::new(d))))
+            }
+        }
+    }
+
+    /// Field `c` of the current record as text.
+    fn field(&self, c: usize) -> std::borrow::Cow<'_, str> {
+        super::dialect::text(self.record.get(c).unwrap_or_default())
+    }
+
+    /// Where field `c` of the current record is on its line (the line as the fields give
+    /// it, separated again), for a diagnostic.
+    fn at(&self, export: &Path, line: u64, c: usize) -> Location {
+        let delimiter = char::from(self.delimiter).to_string();
+        let fields: Vec<std::borrow::Cow<'_, str>> =
+            (0..self.record.len()).map(|i| self.field(i)).collect();
+        let column = 1 + fields
+            .iter()
+            .take(c)
+            .map(|f| f.chars().count() + 1)
+            .sum::<usize>();
+        let width = fields.get(c).map_or(1, |f| f.chars().count().max(1));
+        Location {
+            file: export.to_path_buf(),
+            line: line as usize,
+            column,
+            source_line: Some(fields.join(&delimiter)),
+            width,
         }
     }
 }
 
 /// A row of the export as (ID, subject, date), or why it cannot be imported.
 type ExportRow = std::result::Result<(u64, String, String), Box<Diagnostic>>;
-
-/// The export's column names.
-fn header(reader: &mut csv::Reader<&[u8]>, export: &Path) -> Result<Vec<String>> {
-    let names = reader.headers().map_err(|e| Error::UnreadableCsv {
-        what: "export",
-        path: export.to_path_buf(),
-        why: format!("its header: {e}"),
-    })?;
-    Ok(names.iter().map(|h| h.trim().to_string()).collect())
-}
 
 /// Where the export keeps the ID, the subject and (if any) the date.
 struct ExportColumns {
@@ -228,41 +353,40 @@ fn find_columns(headers: &[String], columns: &Columns) -> Result<ExportColumns> 
 
 /// One row of the export: (ID, subject, date), or the E100 at the field that is wrong.
 fn export_row(
-    record: &csv::StringRecord,
+    reader: &ExportReader<'_>,
+    line: u64,
     columns: &ExportColumns,
     default_date: &str,
-    at: &dyn Fn(usize) -> crate::diag::Location,
+    export: &Path,
 ) -> ExportRow {
-    let field = |c: usize| record.get(c).unwrap_or_default();
-    let id = parse_id(field(columns.id).trim()).map_err(|why| {
+    let at = |c: usize| reader.at(export, line, c);
+    let id_text = reader.field(columns.id);
+    let id = parse_id(id_text.trim()).map_err(|why| {
         Diagnostic::error("E100", why)
             .at(at(columns.id))
             .help("the ID column holds the number the app shows; choose it with --id-column")
     })?;
-    let subject = field(columns.subject).trim().to_string();
+    let subject = reader.field(columns.subject).trim().to_string();
     if subject.is_empty() {
         return Err(Box::new(Diagnostic::error("E100", format!("ID {id} has no subject")).at(at(columns.subject)).help("the subject column holds the host system's user reference; choose it with --subject-column")));
     }
     let date = match columns.date {
-        Some(c) => parse_export_date(field(c)).ok_or_else(|| {
-            Diagnostic::error(
-                "E100",
-                format!("`{}` is not a date", field(c).escape_debug()),
-            )
-            .at(at(c))
-            .help(
-                "dates are read as YYYY-MM-DD or DD.MM.YYYY; choose the column with --date-column",
-            )
-        })?,
+        Some(c) => {
+            let text = reader.field(c);
+            parse_export_date(&text).ok_or_else(|| {
+                Diagnostic::error("E100", format!("`{}` is not a date", text.escape_debug()))
+                    .at(at(c))
+                    .help("dates are read as YYYY-MM-DD or DD.MM.YYYY; choose the column with --date-column")
+            })?
+        }
         None => default_date.to_string(),
     };
     Ok((id, subject, date))
 }
 
-/// Active registrations in the ledger: ID → subject.
 fn registrations(ledger: &[u8]) -> HashMap<u64, String> {
     let mut map = HashMap::new();
-    let Ok(mut reader) = LedgerReader::new(ledger) else {
+    let Ok(mut reader) = LedgerReader::open(ledger) else {
         return map;
     };
     while let Some(row) = reader.next_row() {

@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod git;
 pub mod import;
 pub mod read;
+pub mod utf16;
 
 use crate::diag::{Diagnostic, Location, Severity};
 use crate::error::{Error, Result};
@@ -55,7 +56,11 @@ pub fn path_of(config: &crate::project::Config) -> Result<PathBuf> {
 pub fn check_file(path: &Path, rules: &Rules) -> Result<Checked> {
     let file = crate::input::open_file(path)?;
     let (checker, summary, columns) = run(file, rules);
-    let source = || std::fs::File::open(path).map(std::io::BufReader::new);
+    let source = || {
+        std::fs::File::open(path)
+            .and_then(utf16::utf8_stream)
+            .map(std::io::BufReader::new)
+    };
     let diagnostics = resolve(path, &checker, columns, source).map_err(Error::io("read", path))?;
     Ok(Checked {
         diagnostics,
@@ -66,7 +71,7 @@ pub fn check_file(path: &Path, rules: &Rules) -> Result<Checked> {
 /// Checks ledger text held in memory (the current file plus rows to append).
 pub fn check_bytes(path: &Path, bytes: &[u8], rules: &Rules) -> Checked {
     let (checker, summary, columns) = run(bytes, rules);
-    let source = || Ok::<_, std::io::Error>(std::io::Cursor::new(bytes));
+    let source = || utf16::utf8_stream(bytes).map(std::io::BufReader::new);
     let diagnostics = resolve(path, &checker, columns, source).unwrap_or_default();
     Checked {
         diagnostics,
@@ -83,7 +88,7 @@ struct Columns {
 
 fn run<R: Read>(input: R, rules: &Rules) -> (Checker, Summary, Option<Columns>) {
     let mut checker = Checker::new(rules.first_id, rules.self_service);
-    let columns = match LedgerReader::new(input) {
+    let columns = match LedgerReader::open(input) {
         Ok(mut reader) => {
             while let Some(row) = reader.next_row() {
                 match row {
@@ -238,14 +243,14 @@ pub fn check_baseline(ledger: &Path, baseline: &str) -> Result<Option<Diagnostic
     };
     let baseline = Path::new(baseline);
     let open = |input: Box<dyn Read>, p: &Path, what: &'static str| {
-        LedgerReader::new(input).map_err(|problem| Error::UnreadableCsv {
+        LedgerReader::open(input).map_err(|problem| Error::UnreadableCsv {
             what,
             path: p.to_path_buf(),
             why: problem.message,
         })
     };
     let file = crate::input::open_file(ledger)?;
-    let mut old = match LedgerReader::new(old) {
+    let mut old = match LedgerReader::open(old) {
         // An empty baseline has no history to rewrite.
         Err(problem) if problem.code == "E101" => return Ok(None),
         Err(problem) => {

@@ -92,6 +92,22 @@ pub struct LedgerReader<R: Read> {
     last_date: std::cell::Cell<Option<([u8; 40], usize, Day)>>,
 }
 
+impl<'a> LedgerReader<Box<dyn Read + 'a>> {
+    /// As [`LedgerReader::new`], for a file in UTF-8, Windows-1252 or UTF-16 with its mark.
+    pub fn open<I: Read + 'a>(input: I) -> Result<Self, Problem> {
+        let input = super::utf16::utf8_stream(input).map_err(|e| {
+            Problem::new(
+                1,
+                None,
+                "E100",
+                format!("the ledger cannot be read: {e}"),
+                "check the file's permissions",
+            )
+        })?;
+        LedgerReader::new(input)
+    }
+}
+
 impl<R: Read> LedgerReader<R> {
     /// Reads the header. `Err` when the file has no usable header.
     pub fn new(mut input: R) -> Result<Self, Problem> {
@@ -409,6 +425,15 @@ pub struct CrlfToLf<R: BufRead> {
     inner: R,
     /// A CR ended the last chunk; whether it is kept depends on the next byte.
     held_cr: bool,
+}
+
+impl<R: BufRead> CrlfToLf<R> {
+    pub fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner,
+            held_cr: false,
+        }
+    }
 }
 
 impl<R: BufRead> Read for CrlfToLf<R> {

@@ -1,0 +1,119 @@
+//! UTF-16 with a byte order mark, what a spreadsheet's "Unicode Text" saves: read as UTF-8
+//! on the way in, and written back as UTF-16 by an append.
+
+use std::io::Read;
+
+/// The UTF-16 form a file's first bytes announce, if any.
+pub fn bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match head {
+        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
+}
+
+/// `input` as UTF-8: decoded when it starts with a UTF-16 byte order mark, else as it is.
+pub fn utf8_stream<'a, R: Read + 'a>(mut input: R) -> std::io::Result<Box<dyn Read + 'a>> {
+    let mut head = Vec::with_capacity(2);
+    (&mut input).take(2).read_to_end(&mut head)?;
+    let whole = std::io::Cursor::new(head.clone()).chain(input);
+    Ok(match bom(&head) {
+        Some(encoding) => Box::new(Utf16Reader {
+            inner: whole,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            input: vec![0; 1 << 16],
+            start: 0,
+            end: 0,
+            eof: false,
+        }),
+        None => Box::new(whole),
+    })
+}
+
+/// Whole bytes as UTF-8 text, decoding UTF-16; `None` for bytes without a UTF-16 mark.
+pub fn decode_whole(bytes: &[u8]) -> Option<(String, &'static encoding_rs::Encoding)> {
+    let encoding = bom(bytes)?;
+    let (text, _) = encoding.decode_with_bom_removal(bytes);
+    Some((text.into_owned(), encoding))
+}
+
+/// UTF-8 text in UTF-16 of the given byte order.
+pub fn encode(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
+    let big = encoding == encoding_rs::UTF_16BE;
+    text.encode_utf16()
+        .flat_map(|unit| {
+            if big {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+struct Utf16Reader<R: Read> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        // A UTF-8 character is at most 4 bytes: decode into a small buffer when `out` is tiny.
+        if out.len() < 4 {
+            let mut buf = [0u8; 4];
+            let n = self.read(&mut buf[..])?;
+            let take = n.min(out.len());
+            out[..take].copy_from_slice(&buf[..take]);
+            return Ok(take);
+        }
+        loop {
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = self.inner.read(&mut self.input)?;
+                self.eof = self.end == 0;
+            }
+            let (_, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
+            self.start += read;
+            if written > 0 || self.eof {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_reads_as_utf8_and_writes_back() {
+        let text = "date,event\r\n2026-03-01,créé ✓\r\n";
+        for encoding in [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE] {
+            let mut bytes = if encoding == encoding_rs::UTF_16LE {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            bytes.extend(encode(text, encoding));
+            let mut read = String::new();
+            utf8_stream(bytes.as_slice())
+                .unwrap()
+                .read_to_string(&mut read)
+                .unwrap();
+            assert_eq!(read, text);
+            assert_eq!(decode_whole(&bytes).unwrap().0, text);
+        }
+        let mut plain = String::new();
+        utf8_stream("a,b".as_bytes())
+            .unwrap()
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain, "a,b");
+    }
+}
