@@ -176,6 +176,9 @@ pub struct Grey {
     pub pixels: Vec<u8>,
 }
 
+/// The largest side an image is decoded at; larger ones are halved first.
+pub const MAX_DECODE_SIDE: usize = 1600;
+
 impl Grey {
     /// Half the width and height, each pixel the mean of four.
     pub fn halved(&self) -> Grey {
@@ -360,13 +363,12 @@ impl Grey {
 /// Decodes an image file that must hold exactly one QR code.
 pub fn decode_single_png(bytes: &[u8]) -> Result<String, String> {
     let mut image = read_png(bytes)?;
-    let mut found = decode_grey(&image);
-    // The decoder misses codes whose modules are very large (a code exported at 5,000 px):
-    // look again at smaller copies, as a camera would see it from further away.
-    while found.is_empty() && image.width.min(image.height) > 1200 {
+    // The decoder's geometry overflows on very large images (a code exported at 5,000 px):
+    // it reads a smaller copy, as a camera sees the code from further away.
+    while image.width.max(image.height) > MAX_DECODE_SIDE {
         image = image.halved();
-        found = decode_grey(&image);
     }
+    let mut found = decode_grey(&image);
     match found.len() {
         0 => Err("the image holds no QR code that can be read".into()),
         1 => found

@@ -25,6 +25,7 @@ pub fn utf8_stream<'a, R: Read + 'a>(mut input: R) -> std::io::Result<Box<dyn Re
             start: 0,
             end: 0,
             eof: false,
+            done: false,
         }),
         None => Box::new(whole),
     })
@@ -58,6 +59,8 @@ struct Utf16Reader<R: Read> {
     start: usize,
     end: usize,
     eof: bool,
+    /// The decoder has been given the end of input and flushed: it may not be used again.
+    done: bool,
 }
 
 impl<R: Read> Read for Utf16Reader<R> {
@@ -71,15 +74,21 @@ impl<R: Read> Read for Utf16Reader<R> {
             return Ok(take);
         }
         loop {
+            if self.done {
+                return Ok(0);
+            }
             if self.start == self.end && !self.eof {
                 self.start = 0;
                 self.end = self.inner.read(&mut self.input)?;
                 self.eof = self.end == 0;
             }
-            let (_, read, written, _) =
+            let (result, read, written, _) =
                 self.decoder
                     .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
             self.start += read;
+            if self.eof && result == encoding_rs::CoderResult::InputEmpty {
+                self.done = true;
+            }
             if written > 0 || self.eof {
                 return Ok(written);
             }
