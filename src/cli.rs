@@ -205,7 +205,7 @@ pub enum LedgerCommand {
         after_help = "Example:\n  mobileid-kit ledger import export.csv --id-column \"Mobile ID\" --subject-column Personalnummer --date-column Datum --dry-run -p acme-hq"
     )]
     Import {
-        /// The export: a header row, separated by commas, semicolons or tabs, UTF-8 or Windows-1252
+        /// The export: a header row, separated by commas, semicolons or tabs, UTF-8, Windows-1252 or UTF-16
         file: PathBuf,
         /// The column holding the ID
         #[arg(long, value_name = "C", default_value = "id")]

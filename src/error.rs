@@ -153,17 +153,6 @@ impl fmt::Display for Error {
                 f,
                 "--baseline compares one ledger, but {projects} projects were found; name one project"
             ),
-            Error::Listen { addr, why } => write!(
-                f,
-                "cannot serve on {addr}: {why}; is another preview running there? Pick another port with --port"
-            ),
-            Error::Watch { path, why } => {
-                write!(f, "cannot watch {} for changes: {why}", display_path(path))
-            }
-            Error::OneProject { command, found } => write!(
-                f,
-                "`{command}` takes one project, but {found} were found; name one project's folder"
-            ),
             Error::NoLedger { project } => write!(
                 f,
                 "{} names no ledger; add `ledger = \"ledger.csv\"` under [ids]",
@@ -178,6 +167,37 @@ impl fmt::Display for Error {
                 has.join(", ")
             ),
             Error::InTheWay { path, why } => in_the_way(f, &display_path(path), *why),
+            Error::NoKit { path, why } => write!(f, "{} {why}", display_path(path)),
+            Error::Git { message } => write!(f, "--baseline: {message}"),
+            Error::Listen { .. }
+            | Error::Watch { .. }
+            | Error::OneProject { .. }
+            | Error::Locked { .. }
+            | Error::ReadOnly { .. }
+            | Error::Interrupted => self.fmt_could_not_run(f),
+            Error::Internal(what) => write!(
+                f,
+                "internal error: {what}. This is a bug in mobileid-kit, not a problem in your files; please report it with the command you ran"
+            ),
+        }
+    }
+}
+
+impl Error {
+    /// The sentences of the errors that stop a command from running, not from its inputs.
+    fn fmt_could_not_run(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Listen { addr, why } => write!(
+                f,
+                "cannot serve on {addr}: {why}; is another preview running there? Pick another port with --port"
+            ),
+            Error::Watch { path, why } => {
+                write!(f, "cannot watch {} for changes: {why}", display_path(path))
+            }
+            Error::OneProject { command, found } => write!(
+                f,
+                "`{command}` takes one project, but {found} were found; name one project's folder"
+            ),
             Error::Locked { path, waited } => write!(
                 f,
                 "{} is still locked by another mobileid-kit command (a `ledger …` or a `build`) after {waited} s; try again when it has finished, or wait longer with --wait SECS",
@@ -192,12 +212,7 @@ impl fmt::Display for Error {
                 f,
                 "interrupted; nothing half-written is left, and the kits not yet replaced are as they were"
             ),
-            Error::NoKit { path, why } => write!(f, "{} {why}", display_path(path)),
-            Error::Git { message } => write!(f, "--baseline: {message}"),
-            Error::Internal(what) => write!(
-                f,
-                "internal error: {what}. This is a bug in mobileid-kit, not a problem in your files; please report it with the command you ran"
-            ),
+            _ => Ok(()),
         }
     }
 }

@@ -101,15 +101,10 @@ fn verify_file(dir: &Path, manifest: &Manifest, entry: &manifest::FileEntry) -> 
             .push("the manifest names a path outside the kit".into());
         return report;
     }
-    let path = dir.join(&entry.path);
-    if path.is_symlink() {
-        report.problems.push(LINK.into());
-        return report;
-    }
-    let bytes = match crate::input::read(&path, crate::input::cap::KIT_FILE) {
+    let bytes = match read_kit_file(&dir.join(&entry.path)) {
         Ok(bytes) => bytes,
         Err(why) => {
-            report.problems.push(format!("cannot be read: {why}"));
+            report.problems.push(why);
             return report;
         }
     };
@@ -166,6 +161,15 @@ fn verify_file(dir: &Path, manifest: &Manifest, entry: &manifest::FileEntry) -> 
     }
     report.codes = found_set.intersection(&expected).count();
     report
+}
+
+/// A file of the kit as the build wrote it: no link, a regular file, within the cap.
+fn read_kit_file(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    if path.is_symlink() {
+        return Err(LINK.into());
+    }
+    crate::input::read(path, crate::input::cap::KIT_FILE)
+        .map_err(|why| format!("cannot be read: {why}"))
 }
 
 const LINK: &str = "is a link, not a file the build wrote: it can point anywhere";

@@ -128,12 +128,15 @@ const CASES: &[Case] = &[
         change: |p| {
             edit(
                 &p.join("project.toml"),
-                "email = \"it@example.com\"",
-                &format!("email = \"{}@example.com\"", "a".repeat(990)),
+                "url = \"https://intranet.example.com/mobile-id\"",
+                &format!(
+                    "url = \"https://intranet.example.com/mobile-id?from={}\"",
+                    "a".repeat(990)
+                ),
             )
         },
         codes: &["E008", "E008"],
-        at: Some(("project.toml", 20)),
+        at: Some(("project.toml", 15)),
     },
     Case {
         name: "a theme template that fails to render",
@@ -150,7 +153,8 @@ const CASES: &[Case] = &[
             )
             .unwrap();
         },
-        codes: &["E008", "E008"],
+        // One template, one line: both languages fail there, and it is said once.
+        codes: &["E008"],
         at: Some(("message.txt", 2)),
     },
 ];

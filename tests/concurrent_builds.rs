@@ -30,7 +30,11 @@ fn twenty_concurrent_builds_into_one_folder_leave_whole_kits() {
     let mut broken = 0;
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         for id in ["acme-hq", "nordwerk-plant"] {
             let kit = tmp.path().join("out").join(id);
             if kit.exists() && run_in(tmp.path(), &["verify", s(&kit)]).code != 0 {
@@ -40,9 +44,14 @@ fn twenty_concurrent_builds_into_one_folder_leave_whole_kits() {
     }
     assert_eq!(broken, 0, "kits broken by concurrent builds");
     for id in ["acme-hq", "nordwerk-plant"] {
-        assert_eq!(run_in(tmp.path(), &["verify", &format!("out/{id}")]).code, 0);
+        assert_eq!(
+            run_in(tmp.path(), &["verify", &format!("out/{id}")]).code,
+            0
+        );
     }
-    let left: Vec<String> = files(&tmp.path().join("out")).into_iter().filter(|f| f.contains(".building") || f.contains(".previous")).collect();
+    let left: Vec<String> = files(&tmp.path().join("out"))
+        .into_iter()
+        .filter(|f| f.contains(".building") || f.contains(".previous"))
+        .collect();
     assert!(left.is_empty(), "{left:?}");
 }
-

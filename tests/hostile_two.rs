@@ -68,7 +68,10 @@ fn nothing_left(dir: &Path) {
     assert!(left.is_empty(), "left behind: {left:?}");
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(!name.ends_with(".building") && !name.ends_with(".previous"), "left behind: {name}");
+        assert!(
+            !name.ends_with(".building") && !name.ends_with(".previous"),
+            "left behind: {name}"
+        );
     }
 }
 
@@ -89,9 +92,18 @@ fn case_01_pipes_and_devices_are_refused_at_once() {
     pipe_in("instructions.de.md");
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E004]: the activation QR image `activation-qr.png` is a named pipe")
-        || r.stderr.contains("`activation-qr.png` is a named pipe"), "{}", r.stderr);
-    assert!(r.stderr.contains("`instructions.de.md` is a named pipe"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[E004]: the activation QR image `activation-qr.png` is a named pipe")
+            || r.stderr.contains("`activation-qr.png` is a named pipe"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("`instructions.de.md` is a named pipe"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 1);
     assert!(!tmp.path().join("out/good").exists());
 
@@ -100,7 +112,12 @@ fn case_01_pipes_and_devices_are_refused_at_once() {
     mkfifo(&p.join("ledger.csv"));
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E004]: the ledger `ledger.csv` is a named pipe"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[E004]: the ledger `ledger.csv` is a named pipe"),
+        "{}",
+        r.stderr
+    );
     let r = bounded(tmp.path(), &["ledger", "register", "2", "x", "-p", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
 
@@ -108,17 +125,30 @@ fn case_01_pipes_and_devices_are_refused_at_once() {
     let (tmp, p) = fixture("good");
     std::fs::create_dir_all(p.join("theme/fonts")).unwrap();
     mkfifo(&p.join("theme/fonts/NotoSans-Regular.ttf"));
-    edit(&p.join("project.toml"), "languages = [", "theme = \"theme\"\nlanguages = [");
+    edit(
+        &p.join("project.toml"),
+        "languages = [",
+        "theme = \"theme\"\nlanguages = [",
+    );
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E004]") && r.stderr.contains("named pipe"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[E004]") && r.stderr.contains("named pipe"),
+        "{}",
+        r.stderr
+    );
 
     // Files given on the command line: an export, a baseline.
     let (tmp, p) = fixture("good");
     mkfifo(&tmp.path().join("export.csv"));
     let r = bounded(tmp.path(), &["ledger", "import", "export.csv", "-p", s(&p)]);
     assert_eq!(r.code, 2, "{}", r.all());
-    assert!(r.stderr.contains("export.csv: it is a named pipe, not a regular file"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("export.csv: it is a named pipe, not a regular file"),
+        "{}",
+        r.stderr
+    );
     let r = bounded(tmp.path(), &["ledger", "import", "/dev/zero", "-p", s(&p)]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("it is a device"), "{}", r.stderr);
@@ -162,10 +192,18 @@ fn case_02_a_long_word_breaks_in_linear_time() {
     assert!(r.code == 0 || r.code == 1, "{}", r.all());
     let name = "n".repeat(100_000);
     let (tmp, p) = fixture("good");
-    edit(&p.join("project.toml"), "name = \"Good Project\"", &format!("name = \"{name}\""));
+    edit(
+        &p.join("project.toml"),
+        "name = \"Good Project\"",
+        &format!("name = \"{name}\""),
+    );
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "a name that fits no card: {}", r.all());
-    assert!(r.stderr.contains("error[E008]"), "{}", &r.stderr[..r.stderr.len().min(2000)]);
+    assert!(
+        r.stderr.contains("error[E008]"),
+        "{}",
+        &r.stderr[..r.stderr.len().min(2000)]
+    );
 }
 
 #[test]
@@ -178,7 +216,11 @@ fn case_03_template_loops_have_a_budget() {
     .unwrap();
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E008]") && r.stderr.contains("instructions.en.md:3:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[E008]") && r.stderr.contains("instructions.en.md:3:"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("more than 100000 times"), "{}", r.stderr);
     assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 1);
 }
@@ -190,11 +232,31 @@ fn case_04_a_held_ledger_lock_is_waited_for_then_named() {
     lock.lock().unwrap();
     let before = std::fs::read(p.join("ledger.csv")).unwrap();
     let started = Instant::now();
-    let r = bounded(tmp.path(), &["ledger", "register", "2", "asmith", "-p", s(&p), "--wait", "1"]);
+    let r = bounded(
+        tmp.path(),
+        &[
+            "ledger",
+            "register",
+            "2",
+            "asmith",
+            "-p",
+            s(&p),
+            "--wait",
+            "1",
+        ],
+    );
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(r.stderr.contains("waiting for the ledger's lock"), "{}", r.stderr);
-    assert!(r.stderr.contains(".ledger.csv.lock is still locked") && r.stderr.contains("--wait"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("waiting for the ledger's lock"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(".ledger.csv.lock is still locked") && r.stderr.contains("--wait"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(std::fs::read(p.join("ledger.csv")).unwrap(), before);
     // Let go while it waits: it goes on.
     let waiting = bin()
@@ -205,7 +267,11 @@ fn case_04_a_held_ledger_lock_is_waited_for_then_named() {
     std::thread::sleep(Duration::from_millis(300));
     drop(lock);
     let out = waiting.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -218,8 +284,16 @@ fn case_05_two_hundred_thousand_bad_export_rows_in_bounded_time_and_output() {
     std::fs::write(tmp.path().join("export.csv"), export).unwrap();
     let r = bounded(tmp.path(), &["ledger", "import", "export.csv", "-p", s(&p)]);
     assert_eq!(r.code, 1, "{}", &r.stderr[..2000]);
-    assert!(r.stderr.contains("199500 more E100 problems are not shown"), "{}", &r.stderr[r.stderr.len() - 2000..]);
-    assert!(r.stderr.len() < 400_000, "{} bytes of diagnostics", r.stderr.len());
+    assert!(
+        r.stderr.contains("199500 more E100 problems are not shown"),
+        "{}",
+        &r.stderr[r.stderr.len() - 2000..]
+    );
+    assert!(
+        r.stderr.len() < 400_000,
+        "{} bytes of diagnostics",
+        r.stderr.len()
+    );
     nothing_left(&p);
 }
 
@@ -227,7 +301,9 @@ fn case_05_two_hundred_thousand_bad_export_rows_in_bounded_time_and_output() {
 fn case_06_many_languages_are_not_all_held_at_once() {
     let (tmp, p) = fixture("good");
     let letter = |n: usize| char::from(b'A' + n as u8);
-    let languages: Vec<String> = (0..60).map(|i| format!("en-{}{}", letter(i / 26), letter(i % 26))).collect();
+    let languages: Vec<String> = (0..60)
+        .map(|i| format!("en-{}{}", letter(i / 26), letter(i % 26)))
+        .collect();
     std::fs::create_dir_all(p.join("i18n")).unwrap();
     let en = std::fs::read_to_string(repo().join("themes/default/i18n/en.toml")).unwrap();
     let instructions = std::fs::read_to_string(p.join("instructions.en.md")).unwrap();
@@ -235,9 +311,20 @@ fn case_06_many_languages_are_not_all_held_at_once() {
         std::fs::write(p.join("i18n").join(format!("{lang}.toml")), &en).unwrap();
         std::fs::write(p.join(format!("instructions.{lang}.md")), &instructions).unwrap();
     }
-    let list = languages.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ");
-    edit(&p.join("project.toml"), "languages = [\"en\", \"de\"]", &format!("languages = [{list}]"));
-    let r = bounded(tmp.path(), &["build", s(&p), "-o", "out", "--only", "pdf,card,email"]);
+    let list = languages
+        .iter()
+        .map(|l| format!("\"{l}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    edit(
+        &p.join("project.toml"),
+        "languages = [\"en\", \"de\"]",
+        &format!("languages = [{list}]"),
+    );
+    let r = bounded(
+        tmp.path(),
+        &["build", s(&p), "-o", "out", "--only", "pdf,card,email"],
+    );
     assert_eq!(r.code, 0, "{}", r.all());
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
@@ -253,17 +340,34 @@ fn case_07_a_huge_line_is_shown_cut() {
     for i in 0..200_000 {
         header.push_str(&format!(",extra{i}"));
     }
-    std::fs::write(p.join("ledger.csv"), header + "\n2026-03-01,created,,self-service,\n").unwrap();
+    std::fs::write(
+        p.join("ledger.csv"),
+        header + "\n2026-03-01,created,,self-service,\n",
+    )
+    .unwrap();
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", &r.stderr[..r.stderr.len().min(3000)]);
-    assert!(r.stderr.len() < 5_000, "{} bytes: {}", r.stderr.len(), &r.stderr[..3000]);
+    assert!(
+        r.stderr.len() < 5_000,
+        "{} bytes: {}",
+        r.stderr.len(),
+        &r.stderr[..3000]
+    );
     assert!(r.stderr.contains('…'));
     let (tmp, p) = fixture("good");
     let value = "a".repeat(900_000);
-    edit(&p.join("project.toml"), "email = \"it@example.com\"", &format!("email = \"{value}\""));
+    edit(
+        &p.join("project.toml"),
+        "email = \"it@example.com\"",
+        &format!("email = \"{value}\""),
+    );
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("error[E001]") && r.stderr.len() < 5_000, "{} bytes", r.stderr.len());
+    assert!(
+        r.stderr.contains("error[E001]") && r.stderr.len() < 5_000,
+        "{} bytes",
+        r.stderr.len()
+    );
 }
 
 #[test]
@@ -274,36 +378,67 @@ fn case_08_a_held_output_lock_is_waited_for_then_named() {
     lock.lock().unwrap();
     let r = bounded(tmp.path(), &["build", s(&p), "-o", "out", "--wait", "1"]);
     assert_eq!(r.code, 2, "{}", r.all());
-    assert!(r.stderr.contains("waiting for the output folder") && r.stderr.contains("still locked"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("waiting for the output folder") && r.stderr.contains("still locked"),
+        "{}",
+        r.stderr
+    );
     assert!(!tmp.path().join("out/good").exists());
 }
 
 #[test]
-fn case_09_sigterm_and_ctrl_c_leave_no_temp_folder() {
-    let (tmp, examples) = copy_dir(&repo().join("example-projects"));
-    let mut interrupted = 0;
-    for round in 0..8u64 {
-        for signal in [libc::SIGTERM, libc::SIGINT] {
-            let mut child = bin()
-                .args(["build", s(&examples), "-o", "out"])
-                .current_dir(tmp.path())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            std::thread::sleep(Duration::from_millis(30 + round * 40));
-            if child.try_wait().unwrap().is_none() {
-                unsafe { libc::kill(child.id() as i32, signal) };
-                interrupted += 1;
-            }
-            let status = child.wait().unwrap();
-            assert!(status.code().is_none_or(|c| c == 0 || c == 2), "{status:?}");
-            if tmp.path().join("out").exists() {
-                nothing_left(&tmp.path().join("out"));
-            }
-        }
+fn case_09_sigterm_and_ctrl_c_while_writing_leave_no_temp_folder() {
+    // Six kits, so the writing takes long enough to be caught in the act.
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..6 {
+        let to = tmp.path().join(format!("site-{i}"));
+        copy_tree(&repo().join("example-projects/acme-hq"), &to);
+        edit(
+            &to.join("project.toml"),
+            "id = \"acme-hq\"",
+            &format!("id = \"site-{i}\""),
+        );
     }
-    assert!(interrupted > 0, "no build was interrupted; the test proves nothing");
+    let out = tmp.path().join("out");
+    let mut said = 0;
+    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGTERM, libc::SIGINT] {
+        let mut child = bin()
+            .args(["build", s(tmp.path()), "-o", s(&out)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until a kit is being written, then interrupt.
+        let started = Instant::now();
+        let caught = loop {
+            let writing = std::fs::read_dir(&out)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".building"));
+            if writing {
+                unsafe { libc::kill(child.id() as i32, signal) };
+                break true;
+            }
+            if child.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_secs(10) {
+                break false;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        let status = child.wait().unwrap();
+        assert!(caught, "the build was never seen writing");
+        // Exit 2 when the signal stopped it; 0 if it came after the last file was in place.
+        assert!(matches!(status.code(), Some(0 | 2)), "{status:?}");
+        said += usize::from(status.code() == Some(2));
+        nothing_left(&out);
+    }
+    assert!(said > 0, "no build was stopped by the signal");
+    // What was interrupted builds whole afterwards.
+    assert_eq!(
+        bounded(tmp.path(), &["build", s(tmp.path()), "-o", s(&out)]).code,
+        0
+    );
+    nothing_left(&out);
 }
 
 #[test]
@@ -314,13 +449,20 @@ fn case_10_a_rebuild_keeps_the_folders_mode_group_and_empty_folders() {
     let kit = tmp.path().join("out/good");
     std::fs::set_permissions(&kit, std::fs::Permissions::from_mode(0o750)).unwrap();
     let gid = 65534; // nogroup; as a non-root user, the own group
-    let gid = if std::os::unix::fs::chown(&kit, None, Some(gid)).is_ok() { gid } else { std::fs::metadata(&kit).unwrap().gid() };
+    let gid = if std::os::unix::fs::chown(&kit, None, Some(gid)).is_ok() {
+        gid
+    } else {
+        std::fs::metadata(&kit).unwrap().gid()
+    };
     std::fs::create_dir(kit.join("admin-notes")).unwrap();
     assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 0);
     let meta = std::fs::metadata(&kit).unwrap();
     assert_eq!(meta.permissions().mode() & 0o7777, 0o750);
     assert_eq!(meta.gid(), gid);
-    assert!(kit.join("admin-notes").is_dir(), "the admin's empty folder is kept");
+    assert!(
+        kit.join("admin-notes").is_dir(),
+        "the admin's empty folder is kept"
+    );
 }
 
 #[test]
@@ -332,47 +474,90 @@ fn case_11_ledger_links_read_only_ledgers_and_groups() {
     std::os::unix::fs::symlink("data/ledger.csv", p.join("ledger.csv")).unwrap();
     let _ = std::os::unix::fs::chown(p.join("data/ledger.csv"), None, Some(65534));
     let gid = std::fs::metadata(p.join("data/ledger.csv")).unwrap().gid();
-    let r = bounded(tmp.path(), &["ledger", "register", "2", "asmith", "-p", s(&p)]);
+    let r = bounded(
+        tmp.path(),
+        &["ledger", "register", "2", "asmith", "-p", s(&p)],
+    );
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(p.join("ledger.csv").is_symlink(), "the link stays a link");
     let target = std::fs::read_to_string(p.join("data/ledger.csv")).unwrap();
     assert!(target.ends_with("registered,2,asmith,\n"), "{target}");
-    assert_eq!(std::fs::metadata(p.join("data/ledger.csv")).unwrap().gid(), gid);
+    assert_eq!(
+        std::fs::metadata(p.join("data/ledger.csv")).unwrap().gid(),
+        gid
+    );
     nothing_left(&p.join("data"));
 
     let (tmp, p) = fixture("good");
     let ledger = p.join("ledger.csv");
     std::fs::set_permissions(&ledger, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(&ledger).unwrap();
-    let r = bounded(tmp.path(), &["ledger", "register", "2", "asmith", "-p", s(&p)]);
+    let r = bounded(
+        tmp.path(),
+        &["ledger", "register", "2", "asmith", "-p", s(&p)],
+    );
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("ledger.csv is read-only"), "{}", r.stderr);
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
-    assert_eq!(std::fs::metadata(&ledger).unwrap().permissions().mode() & 0o777, 0o444);
+    assert_eq!(
+        std::fs::metadata(&ledger).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
 }
 
 #[test]
 fn case_12_contact_fields_cannot_smuggle_link_parts() {
     let (tmp, p) = fixture("good");
-    edit(&p.join("project.toml"), "email = \"it@example.com\"", "email = \"a@b.example?bcc=spy@evil.example\"\nphone = \"javascript:alert(1)\"");
+    edit(
+        &p.join("project.toml"),
+        "email = \"it@example.com\"",
+        "email = \"a@b.example?bcc=spy@evil.example\"\nphone = \"javascript:alert(1)\"",
+    );
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E001]: `a@b.example?bcc=spy@evil.example` is not an email address"), "{}", r.stderr);
-    assert!(r.stderr.contains("error[E001]: `javascript:alert(1)` is not a phone number"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[E001]: `a@b.example?bcc=spy@evil.example` is not an email address"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("error[E001]: `javascript:alert(1)` is not a phone number"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 1);
     assert!(!tmp.path().join("out").join("good").exists());
 }
 
 #[test]
 fn case_13_print_settings_out_of_range_are_e008_at_their_line() {
-    for (key, value) in [("title_size", "nan"), ("body_size", "0"), ("title_size", "1e308"), ("margin_mm", "-5")] {
+    for (key, value) in [
+        ("title_size", "nan"),
+        ("body_size", "0"),
+        ("title_size", "1e308"),
+        ("margin_mm", "-5"),
+    ] {
         let (tmp, p) = fixture("good");
         std::fs::create_dir_all(p.join("theme")).unwrap();
-        std::fs::write(p.join("theme/print.toml"), format!("# print\n{key} = {value}\n")).unwrap();
-        edit(&p.join("project.toml"), "languages = [", "theme = \"theme\"\nlanguages = [");
+        std::fs::write(
+            p.join("theme/print.toml"),
+            format!("# print\n{key} = {value}\n"),
+        )
+        .unwrap();
+        edit(
+            &p.join("project.toml"),
+            "languages = [",
+            "theme = \"theme\"\nlanguages = [",
+        );
         let r = bounded(tmp.path(), &["check", s(&p)]);
         assert_eq!(r.code, 1, "{key} = {value}: {}", r.all());
-        assert!(r.stderr.contains("error[E008]") && r.stderr.contains("print.toml:2:"), "{key} = {value}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("error[E008]") && r.stderr.contains("print.toml:2:"),
+            "{key} = {value}: {}",
+            r.stderr
+        );
         assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 1);
     }
 }
@@ -392,7 +577,11 @@ fn case_14_verify_checks_every_file_and_refuses_links() {
     std::fs::write(&manifest, m.to_string()).unwrap();
     let r = bounded(tmp.path(), &["verify", "out/good"]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stdout.contains("flyer-a4.en.pdf") && r.stdout.contains("qr/activation.png"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("flyer-a4.en.pdf") && r.stdout.contains("qr/activation.png"),
+        "{}",
+        r.stdout
+    );
     // An admin's README in the kit folder is no finding; a link is.
     let (tmp, p) = fixture("good");
     assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 0);
@@ -402,7 +591,11 @@ fn case_14_verify_checks_every_file_and_refuses_links() {
     let real = std::fs::read(kit.join("qr/activation.svg")).unwrap();
     std::fs::write(tmp.path().join("elsewhere.svg"), real).unwrap();
     std::fs::remove_file(kit.join("qr/activation.svg")).unwrap();
-    std::os::unix::fs::symlink(tmp.path().join("elsewhere.svg"), kit.join("qr/activation.svg")).unwrap();
+    std::os::unix::fs::symlink(
+        tmp.path().join("elsewhere.svg"),
+        kit.join("qr/activation.svg"),
+    )
+    .unwrap();
     let r = bounded(tmp.path(), &["verify", "out/good"]);
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(r.stdout.contains("is a link"), "{}", r.stdout);
@@ -417,20 +610,33 @@ fn case_15_a_hard_link_to_a_file_outside_is_not_published() {
     std::fs::hard_link(&outside, p.join("instructions.en.md")).unwrap();
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E004]") && r.stderr.contains("has 2 hard links"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[E004]") && r.stderr.contains("has 2 hard links"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 1);
 }
 
 #[test]
 fn case_16_impossible_date_times_are_refused() {
-    for date in ["2026-03-13T25:00:00Z", "2026-03-13T10:00:00+99:00", "2026-03-13T10:61:00Z"] {
+    for date in [
+        "2026-03-13T25:00:00Z",
+        "2026-03-13T10:00:00+99:00",
+        "2026-03-13T10:61:00Z",
+    ] {
         let (tmp, p) = fixture("good");
         let ledger = p.join("ledger.csv");
-        let text = std::fs::read_to_string(&ledger).unwrap() + &format!("{date},registered,2,asmith,\n");
+        let text =
+            std::fs::read_to_string(&ledger).unwrap() + &format!("{date},registered,2,asmith,\n");
         std::fs::write(&ledger, text).unwrap();
         let r = bounded(tmp.path(), &["check", s(&p)]);
         assert_eq!(r.code, 1, "{date}: {}", r.all());
-        assert!(r.stderr.contains("error[E100]") && r.stderr.contains("ledger.csv:5:1"), "{date}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("error[E100]") && r.stderr.contains("ledger.csv:5:1"),
+            "{date}: {}",
+            r.stderr
+        );
     }
 }
 
@@ -457,12 +663,34 @@ fn case_18_utf16_files_are_read() {
     };
     let (tmp, p) = fixture("good");
     let ledger = p.join("ledger.csv");
-    let text = std::fs::read_to_string(&ledger).unwrap().replace('\n', "\r\n").replace(',', "\t");
+    let text = std::fs::read_to_string(&ledger)
+        .unwrap()
+        .replace('\n', "\r\n")
+        .replace(',', "\t");
     std::fs::write(&ledger, utf16(&text)).unwrap();
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 0, "{}", r.all());
-    std::fs::write(tmp.path().join("export.txt"), utf16("Mobile ID\tPersonalnummer\tName\r\n2\tasmith\tAnna Schmidt\r\n")).unwrap();
-    let r = bounded(tmp.path(), &["ledger", "import", "export.txt", "--id-column", "Mobile ID", "--subject-column", "Personalnummer", "-p", s(&p), "--date", "2026-03-04"]);
+    std::fs::write(
+        tmp.path().join("export.txt"),
+        utf16("Mobile ID\tPersonalnummer\tName\r\n2\tasmith\tAnna Schmidt\r\n"),
+    )
+    .unwrap();
+    let r = bounded(
+        tmp.path(),
+        &[
+            "ledger",
+            "import",
+            "export.txt",
+            "--id-column",
+            "Mobile ID",
+            "--subject-column",
+            "Personalnummer",
+            "-p",
+            s(&p),
+            "--date",
+            "2026-03-04",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.stdout.contains("1 row(s) appended"), "{}", r.stdout);
     let bytes = std::fs::read(&ledger).unwrap();
@@ -478,9 +706,17 @@ fn case_19_wrong_kinds_of_project_paths_are_named() {
     mkfifo(&tmp.path().join("project.toml"));
     let r = bounded(tmp.path(), &["check", "project.toml"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("project.toml: it is a named pipe"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("project.toml: it is a named pipe"),
+        "{}",
+        r.stderr
+    );
     let r = bounded(tmp.path(), &["check", "."]);
-    assert!(r.stderr.contains("named pipe"), "a folder whose project.toml is a pipe: {}", r.stderr);
+    assert!(
+        r.stderr.contains("named pipe"),
+        "a folder whose project.toml is a pipe: {}",
+        r.stderr
+    );
     std::os::unix::fs::symlink("b", tmp.path().join("a")).unwrap();
     std::os::unix::fs::symlink("a", tmp.path().join("b")).unwrap();
     let r = bounded(tmp.path(), &["check", "a"]);
@@ -488,7 +724,11 @@ fn case_19_wrong_kinds_of_project_paths_are_named() {
     assert!(r.stderr.contains("symbolic links"), "{}", r.stderr);
     let r = bounded(tmp.path(), &["check", "/dev/zero"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("/dev/zero: it is a device"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("/dev/zero: it is a device"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -501,11 +741,26 @@ fn case_20_smaller_ones() {
     assert_eq!(r.stderr.matches("error[E004]").count(), 1, "{}", r.stderr);
     // A sender's name with quotes in it keeps them.
     let (tmp, p) = fixture("good");
-    std::fs::write(p.join("project.toml"), std::fs::read_to_string(p.join("project.toml")).unwrap() + "\n[email]\nfrom = 'IT Desk \"quoted\" <it@example.com>'\n").unwrap();
-    assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out", "--only", "email"]).code, 0);
+    std::fs::write(
+        p.join("project.toml"),
+        std::fs::read_to_string(p.join("project.toml")).unwrap()
+            + "\n[email]\nfrom = 'IT Desk \"quoted\" <it@example.com>'\n",
+    )
+    .unwrap();
+    assert_eq!(
+        bounded(
+            tmp.path(),
+            &["build", s(&p), "-o", "out", "--only", "email"]
+        )
+        .code,
+        0
+    );
     let eml = std::fs::read(tmp.path().join("out/good/email.en.eml")).unwrap();
     let parsed = mail_parser::MessageParser::default().parse(&eml).unwrap();
-    assert_eq!(parsed.from().unwrap().first().unwrap().name(), Some("IT Desk \"quoted\""));
+    assert_eq!(
+        parsed.from().unwrap().first().unwrap().name(),
+        Some("IT Desk \"quoted\"")
+    );
     // The same project named 20,000 times is checked once.
     let (tmp, p) = fixture("good");
     let mut args = vec!["check".to_string()];
@@ -516,8 +771,17 @@ fn case_20_smaller_ones() {
     assert!(r.stdout.contains("checked 1 project(s)"), "{}", r.stdout);
     // A payload of only spaces is no payload.
     let (tmp, p) = fixture("good");
-    edit(&p.join("project.toml"), "qr = \"activation-qr.png\"", "payload = \"   \"");
+    edit(
+        &p.join("project.toml"),
+        "qr = \"activation-qr.png\"",
+        "payload = \"   \"",
+    );
     let r = bounded(tmp.path(), &["check", s(&p)]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stderr.contains("error[E001]: the activation payload is empty"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("error[E001]: the activation payload is empty"),
+        "{}",
+        r.stderr
+    );
 }

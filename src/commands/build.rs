@@ -62,7 +62,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
 /// Errors refuse the build; warnings are reported with it.
 fn refuse_errors(diagnostics: &[Diagnostic]) -> Result<()> {
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Invalid(diagnostics.to_vec()));
+        let mut shown = diagnostics.to_vec();
+        crate::diag::dedup(&mut shown);
+        return Err(Error::Invalid(shown));
     }
     Ok(())
 }

@@ -95,7 +95,7 @@ pub fn plan(
         let (id, subject, date) = match row {
             Ok(row) => row,
             Err(d) => {
-                bad.add(d);
+                bad.add(*d);
                 continue;
             }
         };
@@ -135,9 +135,9 @@ struct Bad {
 }
 
 impl Bad {
-    fn add(&mut self, d: Box<Diagnostic>) {
+    fn add(&mut self, d: Diagnostic) {
         if self.shown.len() < MAX_SHOWN {
-            self.shown.push(*d);
+            self.shown.push(d);
         } else {
             *self.more.entry(d.code).or_default() += 1;
         }

@@ -29,9 +29,10 @@ pub fn rebuild(source: &Path) -> (Built, Vec<PathBuf>) {
 
 /// What stops a build, as `check` prints it.
 fn problems(error: Error) -> String {
-    let Error::Invalid(diagnostics) = error else {
+    let Error::Invalid(mut diagnostics) = error else {
         return format!("error: {error}\n");
     };
+    diag::dedup(&mut diagnostics);
     let mut text = String::new();
     for d in &diagnostics {
         text.push_str(&d.render_text());
