@@ -31,7 +31,7 @@ pub fn page(snapshot: &Snapshot) -> String {
         for path in files.keys().filter(|p| p.ends_with(".pdf")) {
             let _ = write!(
                 out,
-                "<h3><a href=\"/{path}\">{path}</a></h3><iframe class=\"pdf\" src=\"/{path}\" title=\"{path}\"></iframe>"
+                "<h3><a href=\"/{path}\">{path}</a></h3><iframe class=\"pdf\" loading=\"lazy\" src=\"/{path}\" title=\"{path}\"></iframe>"
             );
         }
     });
@@ -93,7 +93,7 @@ fn email_section(out: &mut String, snapshot: &Snapshot) {
         };
         let _ = write!(
             out,
-            "<h3>email.{lang}.eml</h3><dl><dt>From</dt><dd>{}</dd><dt>To</dt><dd>{}</dd><dt>Subject</dt><dd>{}</dd></dl><iframe class=\"mail\" src=\"/_preview/email/{lang}.html\" title=\"the email's HTML part\"></iframe>",
+            "<h3>email.{lang}.eml</h3><dl><dt>From</dt><dd>{}</dd><dt>To</dt><dd>{}</dd><dt>Subject</dt><dd>{}</dd></dl><iframe class=\"mail\" loading=\"lazy\" src=\"/_preview/email/{lang}.html\" title=\"the email's HTML part\"></iframe>",
             escape(&address(message.from())),
             escape(&address(message.to())),
             escape(message.subject().unwrap_or_default()),

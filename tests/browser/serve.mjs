@@ -69,7 +69,7 @@ try {
     const got = await status(path);
     if (got !== 404) fail(`${path} answered ${got}`);
   }
-  await page.goto(`http://${addr}/_preview/`);
+  await page.goto(`http://${addr}/_preview/`, { waitUntil: 'domcontentloaded' });
   const frames = await page.locator('iframe').count();
   if (frames < 4) fail(`the preview shows ${frames} frames`);
 } finally {
