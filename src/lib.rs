@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod lock;
 pub mod project;
 pub mod qr;
+pub mod reach;
 pub mod report;
 pub mod serve;
 pub mod text;

@@ -42,7 +42,10 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
         }
         let (outputs, languages) = selection(args, p)?;
         match kit::build(p, &outputs, &languages) {
-            Ok(kit) => kits.push((p, kit)),
+            Ok(mut kit) => {
+                diagnostics.append(&mut kit.warnings);
+                kits.push((p, kit));
+            }
             Err(Error::Invalid(d)) => diagnostics.extend(d),
             Err(e) => return Err(e),
         }

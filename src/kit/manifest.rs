@@ -22,6 +22,9 @@ pub struct FileEntry {
     pub bytes: u64,
     pub sha256: String,
     pub codes: Vec<String>,
+    /// For a PDF: each code it prints, with its size and reach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prints: Vec<crate::reach::Print>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -53,6 +56,7 @@ pub fn render(project: &Project, files: &[KitFile]) -> KitFile {
                 bytes: f.bytes.len() as u64,
                 sha256: sha256_hex(&f.bytes),
                 codes: f.codes.iter().map(|c| c.as_str().to_string()).collect(),
+                prints: f.prints.clone(),
             })
             .collect(),
         codes: project

@@ -14,13 +14,15 @@ use crate::project::Project;
 use crate::project::model::{CodeName, Output};
 
 /// One file of a kit, not yet written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KitFile {
     /// Relative to the kit folder, with `/`.
     pub path: String,
     pub bytes: Vec<u8>,
     /// The QR codes the file shows.
     pub codes: Vec<CodeName>,
+    /// For a PDF, each code it prints, its size and reach.
+    pub prints: Vec<crate::reach::Print>,
 }
 
 impl KitFile {
@@ -29,6 +31,7 @@ impl KitFile {
             path: path.into(),
             bytes: bytes.into(),
             codes,
+            prints: Vec::new(),
         }
     }
 }
@@ -39,6 +42,8 @@ impl KitFile {
 pub struct Kit {
     pub files: Vec<KitFile>,
     pub notes: Vec<String>,
+    /// Warnings about the kit (W020: a printed code that scans only from close up).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// Renders a project's kit into memory, manifest last.
@@ -83,22 +88,34 @@ pub fn build(project: &Project, outputs: &[Output], languages: &[String]) -> Res
     let mut problems = Vec::new();
     let shared = shared.map(|files| Kit {
         files,
-        notes: Vec::new(),
+        ..Kit::default()
     });
     for result in std::iter::once(shared).chain(per_language) {
         match result {
             Ok(part) => {
                 kit.files.extend(part.files);
                 kit.notes.extend(part.notes);
+                kit.warnings.extend(part.warnings);
             }
             Err(Error::Invalid(found)) => problems.extend(found),
             Err(e) => return Err(e),
         }
     }
     if !problems.is_empty() {
+        // The warnings go with the errors, as `check` reports both.
+        problems.append(&mut kit.warnings);
         return Err(Error::Invalid(problems));
     }
     kit.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let printed = kit
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.prints.as_slice()));
+    if let Some((reach, code, file)) = crate::reach::shortest(printed) {
+        kit.notes.push(format!(
+            "the shortest reach: {reach} cm, the {code} code on {file} (a phone camera reads it from up to that far)"
+        ));
+    }
     let manifest = manifest::render(project, &kit.files);
     kit.files.push(manifest);
     Ok(kit)
@@ -111,6 +128,7 @@ pub fn build(project: &Project, outputs: &[Output], languages: &[String]) -> Res
 pub fn judge(project: &Project) -> Result<Vec<crate::diag::Diagnostic>> {
     let wants = |kind: Output| project.kit.outputs.contains(&kind);
     let mut found = Vec::new();
+    let mut warnings = Vec::new();
     let mut keep = |result: Result<()>| match result {
         Err(Error::Invalid(problems)) => {
             found.extend(problems);
@@ -123,7 +141,7 @@ pub fn judge(project: &Project) -> Result<Vec<crate::diag::Diagnostic>> {
     }
     for lang in &project.languages {
         if wants(Output::Pdf) {
-            keep(print_kit(project, lang).map(drop))?;
+            keep(print_kit(project, lang).map(|print| warnings.extend(print.warnings)))?;
         }
         if wants(Output::Card) {
             keep(image::svg(project, lang).map(drop))?;
@@ -135,6 +153,7 @@ pub fn judge(project: &Project) -> Result<Vec<crate::diag::Diagnostic>> {
             keep(crate::layout::message::compose(project, lang).map(drop))?;
         }
     }
+    found.extend(warnings);
     Ok(found)
 }
 
@@ -184,8 +203,9 @@ fn language_files(project: &Project, outputs: &[Output], lang: &str) -> Result<K
         Err(e) => Err(e),
     };
     if wants(Output::Pdf) {
-        let print = print_files(project, lang).map(|(files, notes)| {
+        let print = print_files(project, lang).map(|(files, notes, warnings)| {
             kit.notes.extend(notes);
+            kit.warnings.extend(warnings);
             files
         });
         keep(print, &mut kit)?;
@@ -211,24 +231,26 @@ fn language_files(project: &Project, outputs: &[Output], lang: &str) -> Result<K
         keep(message, &mut kit)?;
     }
     if !problems.is_empty() {
+        // The warnings go with the errors, as `check` reports both.
+        problems.append(&mut kit.warnings);
         return Err(Error::Invalid(problems));
     }
     Ok(kit)
 }
 
-/// The PDFs of one language and the notes on them.
-fn print_files(project: &Project, lang: &str) -> Result<(Vec<KitFile>, Vec<String>)> {
+/// The PDFs of one language, the notes on them and their warnings.
+type PrintFiles = (Vec<KitFile>, Vec<String>, Vec<crate::diag::Diagnostic>);
+
+fn print_files(project: &Project, lang: &str) -> Result<PrintFiles> {
     let print = print_kit(project, lang)?;
     let mut files = Vec::new();
     for document in &print.documents {
         let bytes = pdf::write(project, document)?;
-        files.push(KitFile::new(
-            document.file.clone(),
-            bytes,
-            document.codes.clone(),
-        ));
+        let mut file = KitFile::new(document.file.clone(), bytes, document.codes.clone());
+        file.prints = crate::reach::prints(document);
+        files.push(file);
     }
-    Ok((files, print.notes))
+    Ok((files, print.notes, print.warnings))
 }
 
 /// The laid-out print kit of one language; what does not fit is an input error.

@@ -33,7 +33,13 @@ struct Flyer<'a> {
     lang: &'a str,
     margin: f32,
     width: f32,
+    /// The activation code's size over `qr_size_mm`.
+    activation_scale: f32,
 }
+
+/// The activation code is scanned inside the app, where it matters most: it is printed at
+/// the first of these times `qr_size_mm` that lets the steps fit the front.
+const ACTIVATION_SCALES: [f32; 3] = [1.5, 1.25, 1.0];
 
 pub fn layout(
     project: &Project,
@@ -42,20 +48,29 @@ pub fn layout(
     lang: &str,
 ) -> Result<Vec<Page>, Box<Diagnostic>> {
     let margin = project.theme.print.margin_mm * MM;
-    let f = Flyer {
+    let mut f = Flyer {
         project,
         m,
         paper,
         lang,
         margin,
         width: paper.size().0 - 2.0 * margin,
+        activation_scale: 1.0,
     };
-    let mut front = f.page();
-    let head = f.head(&mut front);
-    let steps = f.steps(&mut front, head + 3.0 * MM);
     // The footer is placed last, so it is read after what stands above it.
     let footer = contact_lines(project, lang, m, f.width);
     let footer_top = paper.size().1 - margin - text::height(&footer);
+    for scale in ACTIVATION_SCALES {
+        f.activation_scale = scale;
+        let mut probe = f.page();
+        let head = f.head(&mut probe);
+        if f.steps(&mut probe, head + 3.0 * MM) <= footer_top {
+            break;
+        }
+    }
+    let mut front = f.page();
+    let head = f.head(&mut front);
+    let steps = f.steps(&mut front, head + 3.0 * MM);
     if steps > footer_top {
         return Err(Box::new(f.front_overflow(steps - footer_top)));
     }
@@ -187,7 +202,11 @@ impl Flyer<'_> {
     /// Module size and outer edge of a code at `qr_size_mm`.
     fn code_size(&self, code: CodeName) -> (f32, f32) {
         let matrix = self.project.codes.get(code);
-        let size_mm = self.project.kit.qr_size_mm as f32;
+        let scale = match code {
+            CodeName::Activation => self.activation_scale,
+            _ => 1.0,
+        };
+        let size_mm = self.project.kit.qr_size_mm as f32 * scale;
         matrix.map_or((0.0, 0.0), |m| {
             let module = module_for(m, size_mm);
             (module, m.outer_width() as f32 * module)

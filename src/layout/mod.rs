@@ -36,6 +36,8 @@ pub struct Document {
 pub struct PrintKit {
     pub documents: Vec<Document>,
     pub notes: Vec<String>,
+    /// W020 for each printed code whose modules are too small to scan from afar.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Lays out every PDF of one language.
@@ -60,7 +62,31 @@ pub fn print_kit(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit,
         pages: vec![page],
         codes: vec![CodeName::Activation],
     });
+    kit.warnings = small_modules(project, &kit.documents);
     Ok(kit)
+}
+
+/// W020 for each code printed with modules under 0.4 mm.
+fn small_modules(project: &Project, documents: &[Document]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for document in documents {
+        for print in crate::reach::prints(document) {
+            if print.module_mm < crate::reach::SMALL_MODULE_MM {
+                found.push(
+                    Diagnostic::warning(
+                        "W020",
+                        format!(
+                            "the {} code on {} is printed with {:.2} mm modules: it scans only from close up (about {} cm)",
+                            print.code, document.file, print.module_mm, print.reach_cm
+                        ),
+                    )
+                    .at(project.places.qr_size_mm.clone())
+                    .help("print it larger (raise qr_size_mm), or make its content shorter so the code has fewer modules"),
+                );
+            }
+        }
+    }
+    found
 }
 
 /// The theme font of a project, for measuring. Validation made sure both faces load.
