@@ -9,8 +9,28 @@ pub const MAX_INDENT: usize = 6;
 /// Largest instructions file accepted; more does not fit any printout either.
 pub const MAX_BYTES: usize = 256 * 1024;
 
-/// Fills template variables. `Err` carries the tera error for an E008.
+/// How long filling one instructions file may take. Loops are budgeted (`crate::budget`),
+/// but loops over a long string or a stored range are not counted: this bounds them all.
+pub const MAX_RENDER: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Fills template variables. `Err` carries the tera error for an E008. The filling runs on
+/// its own thread; one that takes longer than [`MAX_RENDER`] is given up (and left to end
+/// with the command).
 pub fn fill(name: &str, text: &str, vars: &tera::Context) -> Result<String, tera::Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (name, text, vars) = (name.to_string(), text.to_string(), vars.clone());
+    std::thread::spawn(move || {
+        let _ = tx.send(fill_now(&name, &text, &vars));
+    });
+    rx.recv_timeout(MAX_RENDER).unwrap_or_else(|_| {
+        Err(tera::Error::message(format!(
+            "filling it in takes longer than {} s: a loop runs too often",
+            MAX_RENDER.as_secs()
+        )))
+    })
+}
+
+fn fill_now(name: &str, text: &str, vars: &tera::Context) -> Result<String, tera::Error> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     crate::budget::install(&mut tera);

@@ -19,7 +19,12 @@ pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
 /// Takes the lock at `path` — a folder itself, or a lock file (created if missing) —
 /// waiting up to `wait` for another process to let it go. `what` says what it guards, for
 /// the message while waiting.
-pub fn acquire(path: &Path, what: &str, wait: Duration) -> Result<Held> {
+pub fn acquire(
+    path: &Path,
+    what: &str,
+    wait: Duration,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Held> {
     let file = if path.is_dir() {
         File::open(path)
     } else {
@@ -37,6 +42,9 @@ pub fn acquire(path: &Path, what: &str, wait: Duration) -> Result<Held> {
             Ok(()) => return Ok(Held { _file: file }),
             Err(TryLockError::Error(e)) => return Err(Error::io("lock", path)(e)),
             Err(TryLockError::WouldBlock) => {}
+        }
+        if interrupted() {
+            return Err(Error::Interrupted);
         }
         if started.elapsed() >= wait {
             return Err(Error::Locked {

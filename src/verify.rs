@@ -62,6 +62,12 @@ pub fn kits(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// Verifies one kit folder.
 pub fn verify_kit(dir: &Path) -> Result<KitReport> {
     let path = dir.join(manifest::FILE_NAME);
+    if path.is_symlink() {
+        return Err(Error::NoKit {
+            path,
+            why: "is a link, not the manifest a build wrote".into(),
+        });
+    }
     let bytes =
         crate::input::read(&path, crate::input::cap::MANIFEST).map_err(|why| Error::Input {
             path: path.clone(),
@@ -186,7 +192,18 @@ fn unlisted(dir: &Path, manifest: &Manifest) -> Vec<FileReport> {
         .collect();
     let mut reports = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name().min_depth(1) {
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let at = e.path().and_then(|p| p.strip_prefix(dir).ok());
+                reports.push(FileReport {
+                    path: at.map_or_else(String::new, |p| p.to_string_lossy().into_owned()),
+                    codes: 0,
+                    problems: vec![format!("cannot be read: {e}")],
+                });
+                continue;
+            }
+        };
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel = rel.to_string_lossy().replace('\\', "/");
         if listed.contains(rel.as_str()) || entry.file_type().is_dir() {

@@ -223,6 +223,19 @@ fn case_03_template_loops_have_a_budget() {
     );
     assert!(r.stderr.contains("more than 100000 times"), "{}", r.stderr);
     assert_eq!(bounded(tmp.path(), &["build", s(&p), "-o", "out"]).code, 1);
+    // Loops the budget cannot count (over a stored range, over a string) end by the clock.
+    std::fs::write(
+        p.join("instructions.en.md"),
+        "Scan.\n\n{% set r = range(end=2000) %}{% for a in r %}{% for b in r %}{% for c in r %}{% endfor %}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let r = bounded(tmp.path(), &["check", s(&p)]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stderr.contains("error[E008]") && r.stderr.contains("a loop runs too often"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -88,6 +88,18 @@ fn only_files_of_the_kit_answer_and_nothing_is_written() {
         assert_eq!(served.get(path).status, 404, "{path}");
     }
     assert_eq!(served.get("/_preview/").status, 200);
+    // A web page the admin visits cannot reach the preview through a name pointed at
+    // 127.0.0.1 (DNS rebinding): only the preview's own addresses answer.
+    let mut stream = std::net::TcpStream::connect(&served.addr).unwrap();
+    use std::io::{Read as _, Write as _};
+    write!(
+        stream,
+        "GET /manifest.json HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
     drop(served);
     assert!(
         tree(tmp.path()) == before,
@@ -200,7 +212,8 @@ fn wait_for(served: &Served, path: &str, ok: impl Fn(&str) -> bool) -> String {
 #[test]
 fn ctrl_c_ends_it_with_exit_0() {
     let (_tmp, project) = copy_dir(&repo().join("example-projects/acme-hq"));
-    let served = Served::start(&project);
+    // A path to project.toml serves as well as its folder.
+    let served = Served::start(&project.join("project.toml"));
     assert_eq!(served.get("/").status, 200);
     assert_eq!(served.interrupt(), 0);
 }

@@ -86,6 +86,7 @@ fn write(
         &args.output,
         "the output folder",
         std::time::Duration::from_secs(args.wait),
+        stopped,
     )?;
     let mut text = String::new();
     let mut built = Vec::new();

@@ -80,6 +80,6 @@ pub fn render(project: &Project, files: &[KitFile]) -> KitFile {
 
 /// Reads a kit's manifest; `None` when there is none or it is not ours.
 pub fn read(dir: &std::path::Path) -> Option<Manifest> {
-    let bytes = std::fs::read(dir.join(FILE_NAME)).ok()?;
+    let bytes = crate::input::read(&dir.join(FILE_NAME), crate::input::cap::MANIFEST).ok()?;
     serde_json::from_slice(&bytes).ok()
 }

@@ -13,7 +13,8 @@ const GENERATOR_MARK: &str = "<meta name=\"generator\" content=\"mobileid-kit\">
 
 /// Writes a kit into `out_dir/<id>/`. The caller holds the output folder's lock. Returns
 /// the kit's folder and, when the old kit could not be removed after the swap, a warning
-/// (the new kit is in place either way).
+/// (the new kit is in place either way). The admin's files in the old kit move into the new
+/// one only once it is in place, so no failure can take them with a temp folder.
 pub fn write_kit(
     out_dir: &Path,
     id: &str,
@@ -23,6 +24,7 @@ pub fn write_kit(
     std::fs::create_dir_all(out_dir).map_err(Error::io("create the output folder", out_dir))?;
     let target = out_dir.join(id);
     let previous = out_dir.join(format!(".{id}.previous"));
+    let building_dir = out_dir.join(format!(".{id}.building"));
     // A build killed between the two renames below left the old kit here.
     if !target.exists() && previous.is_dir() {
         std::fs::rename(&previous, &target)
@@ -34,6 +36,10 @@ pub fn write_kit(
             why: InTheWay::NotAFolder,
         });
     }
+    // A build that failed after its swap left the old kit beside the new one.
+    for stale in [&previous, &building_dir] {
+        settle_old_kit(stale, &target)?;
+    }
     let (foreign, folders) = foreign_files(&target)?;
     let new_paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     if let Some(clash) = foreign.iter().find(|f| new_paths.contains(f.as_str())) {
@@ -42,71 +48,117 @@ pub fn write_kit(
             why: InTheWay::NotOurs,
         });
     }
-    let building = Building::new(out_dir.join(format!(".{id}.building")))?;
+    let mut building = Building::new(building_dir)?;
     for file in files {
         if stop() {
             return Err(Error::Interrupted);
         }
-        let path = building.0.join(&file.path);
+        let path = building.dir.join(&file.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
         }
         std::fs::write(&path, &file.bytes).map_err(Error::io("write", &path))?;
     }
-    keep_folders(&target, &building.0, &folders)?;
-    for rel in &foreign {
-        let to = building.0.join(rel);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
-        }
-        std::fs::rename(target.join(rel), &to).map_err(Error::io("keep", &target.join(rel)))?;
-    }
-    let warning = swap_in(building, &target, &previous)?;
+    keep_folders(&target, &building.dir, &folders)?;
+    let warning = swap_in(&mut building, &target, &previous)?;
     Ok((target, warning))
 }
 
 /// The temp folder a kit is written into; removed again unless it was swapped in, so a
 /// failed or interrupted build leaves nothing behind.
-struct Building(PathBuf);
+struct Building {
+    dir: PathBuf,
+    /// Swapped with the old kit: what is at `dir` now is not ours to remove.
+    swapped: bool,
+}
 
 impl Building {
     fn new(dir: PathBuf) -> Result<Self> {
         // Under the output folder's lock, one left here is from a build that was killed.
         remove_own_dir(&dir)?;
         std::fs::create_dir_all(&dir).map_err(Error::io("create", &dir))?;
-        Ok(Building(dir))
+        Ok(Building {
+            dir,
+            swapped: false,
+        })
     }
 }
 
 impl Drop for Building {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        if !self.swapped {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
-/// Puts the new kit in the old one's place; the old one goes. Failing to remove the old one
-/// is only a warning: the new kit is in place.
-fn swap_in(building: Building, target: &Path, previous: &Path) -> Result<Option<String>> {
+/// Puts the new kit in the old one's place, then moves the admin's files from the old kit
+/// into it; the old kit goes. Failing to remove the old kit is only a warning.
+fn swap_in(building: &mut Building, target: &Path, previous: &Path) -> Result<Option<String>> {
     if !target.exists() {
-        std::fs::rename(&building.0, target).map_err(Error::io("swap in the new kit", target))?;
+        std::fs::rename(&building.dir, target).map_err(Error::io("swap in the new kit", target))?;
+        building.swapped = true;
         return Ok(None);
     }
     remove_own_dir(previous)?;
-    if exchange(&building.0, target).is_ok() {
+    if exchange(&building.dir, target).is_ok() {
+        building.swapped = true;
         // `building` now holds the old kit.
-        std::fs::rename(&building.0, previous)
-            .map_err(Error::io("move aside the old kit", &building.0))?;
+        std::fs::rename(&building.dir, previous)
+            .map_err(Error::io("move aside the old kit", &building.dir))?;
     } else {
         std::fs::rename(target, previous).map_err(Error::io("move aside the old kit", target))?;
-        std::fs::rename(&building.0, target).map_err(Error::io("swap in the new kit", target))?;
+        std::fs::rename(&building.dir, target).map_err(Error::io("swap in the new kit", target))?;
+        building.swapped = true;
     }
-    // Only files this program wrote are left in the old kit.
+    if !carry_foreign(previous, target)? {
+        return Ok(Some(format!(
+            "files of the old kit could not all be moved into the new one; they are in {}",
+            crate::diag::display_path(previous)
+        )));
+    }
     Ok(std::fs::remove_dir_all(previous).err().map(|e| {
         format!(
             "the old kit could not be removed from {} ({e}); the new kit is in place, remove it by hand",
             crate::diag::display_path(previous)
         )
     }))
+}
+
+/// An old kit left beside the kit by a build that failed after its swap: the admin's files
+/// in it move into the kit, then it goes. One without a manifest is a half-written new kit.
+fn settle_old_kit(stale: &Path, target: &Path) -> Result<()> {
+    if !stale.is_dir() || !target.is_dir() {
+        return Ok(());
+    }
+    if !carry_foreign(stale, target)? {
+        return Err(Error::InTheWay {
+            path: stale.to_path_buf(),
+            why: InTheWay::NotOurs,
+        });
+    }
+    remove_own_dir(stale)
+}
+
+/// Moves the files of an old kit that its manifest does not list into `new`. `false` when
+/// one could not move because `new` has a file of that name (it stays where it is).
+fn carry_foreign(old: &Path, new: &Path) -> Result<bool> {
+    if !old.join(manifest::FILE_NAME).is_file() {
+        return Ok(true);
+    }
+    let mut all = true;
+    for rel in foreign_files(old)?.0 {
+        let to = new.join(&rel);
+        if to.exists() {
+            all = false;
+            continue;
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
+        }
+        std::fs::rename(old.join(&rel), &to).map_err(Error::io("keep", &old.join(&rel)))?;
+    }
+    Ok(all)
 }
 
 /// Every folder of the old kit is in the new one (also an empty one the admin made), with
@@ -214,7 +266,8 @@ fn remove_own_dir(dir: &Path) -> Result<()> {
 /// Writes `DIR/index.html`, refusing to replace a page the program did not write.
 pub fn write_index(out_dir: &Path, html: &str) -> Result<()> {
     let path = out_dir.join("index.html");
-    if let Ok(old) = std::fs::read_to_string(&path) {
+    let old = crate::input::read(&path, crate::input::cap::KIT_FILE).ok();
+    if let Some(old) = old.map(|b| String::from_utf8_lossy(&b).into_owned()) {
         if !old.contains(GENERATOR_MARK) {
             return Err(Error::InTheWay {
                 path,
@@ -228,6 +281,10 @@ pub fn write_index(out_dir: &Path, html: &str) -> Result<()> {
         });
     }
     let temp = out_dir.join(".index.html.building");
-    std::fs::write(&temp, html).map_err(Error::io("write", &temp))?;
-    std::fs::rename(&temp, &path).map_err(Error::io("write", &path))
+    let written = std::fs::write(&temp, html).and_then(|()| std::fs::rename(&temp, &path));
+    written.map_err(|e| {
+        // A full disk leaves no temp file behind.
+        let _ = std::fs::remove_file(&temp);
+        Error::io("write", &path)(e)
+    })
 }

@@ -38,8 +38,9 @@ struct Flyer<'a> {
 }
 
 /// The activation code is scanned inside the app, where it matters most: it is printed at
-/// the first of these times `qr_size_mm` that lets the steps fit the front.
-const ACTIVATION_SCALES: [f32; 3] = [1.5, 1.25, 1.0];
+/// the first of these times `qr_size_mm` that keeps the flyer on as many pages as at 1×
+/// (so it never pushes the instructions to the back).
+const ACTIVATION_SCALES: [f32; 2] = [1.5, 1.25];
 
 pub fn layout(
     project: &Project,
@@ -47,27 +48,37 @@ pub fn layout(
     paper: Paper,
     lang: &str,
 ) -> Result<Vec<Page>, Box<Diagnostic>> {
+    let plain = layout_at(project, m, paper, lang, 1.0)?;
+    for scale in ACTIVATION_SCALES {
+        if let Ok(pages) = layout_at(project, m, paper, lang, scale)
+            && pages.len() == plain.len()
+        {
+            return Ok(pages);
+        }
+    }
+    Ok(plain)
+}
+
+fn layout_at(
+    project: &Project,
+    m: &Measure,
+    paper: Paper,
+    lang: &str,
+    activation_scale: f32,
+) -> Result<Vec<Page>, Box<Diagnostic>> {
     let margin = project.theme.print.margin_mm * MM;
-    let mut f = Flyer {
+    let f = Flyer {
         project,
         m,
         paper,
         lang,
         margin,
         width: paper.size().0 - 2.0 * margin,
-        activation_scale: 1.0,
+        activation_scale,
     };
     // The footer is placed last, so it is read after what stands above it.
     let footer = contact_lines(project, lang, m, f.width);
     let footer_top = paper.size().1 - margin - text::height(&footer);
-    for scale in ACTIVATION_SCALES {
-        f.activation_scale = scale;
-        let mut probe = f.page();
-        let head = f.head(&mut probe);
-        if f.steps(&mut probe, head + 3.0 * MM) <= footer_top {
-            break;
-        }
-    }
     let mut front = f.page();
     let head = f.head(&mut front);
     let steps = f.steps(&mut front, head + 3.0 * MM);

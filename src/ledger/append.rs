@@ -35,7 +35,7 @@ pub struct Locked {
 pub fn lock(path: &Path, wait: std::time::Duration) -> Result<Locked> {
     let target = path.canonicalize().map_err(Error::io("read", path))?;
     let lock_path = sibling(&target, ".lock");
-    let lock = crate::lock::acquire(&lock_path, "the ledger's lock", wait)?;
+    let lock = crate::lock::acquire(&lock_path, "the ledger's lock", wait, &|| false)?;
     let bytes = crate::input::read(&target, u64::MAX).map_err(|why| Error::Input {
         path: path.to_path_buf(),
         why,

@@ -26,6 +26,8 @@ pub fn utf8_stream<'a, R: Read + 'a>(mut input: R) -> std::io::Result<Box<dyn Re
             end: 0,
             eof: false,
             done: false,
+            held: Vec::new(),
+            held_at: 0,
         }),
         None => Box::new(whole),
     })
@@ -61,17 +63,30 @@ struct Utf16Reader<R: Read> {
     eof: bool,
     /// The decoder has been given the end of input and flushed: it may not be used again.
     done: bool,
+    /// Decoded bytes a tiny read could not take yet.
+    held: Vec<u8>,
+    held_at: usize,
 }
 
 impl<R: Read> Read for Utf16Reader<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        // A UTF-8 character is at most 4 bytes: decode into a small buffer when `out` is tiny.
+        // A UTF-8 character is at most 4 bytes: when `out` is smaller, decode into a small
+        // buffer and hand it out over as many reads as it takes.
+        if self.held_at < self.held.len() {
+            let n = (self.held.len() - self.held_at).min(out.len());
+            out[..n].copy_from_slice(&self.held[self.held_at..self.held_at + n]);
+            self.held_at += n;
+            return Ok(n);
+        }
         if out.len() < 4 {
             let mut buf = [0u8; 4];
             let n = self.read(&mut buf[..])?;
-            let take = n.min(out.len());
-            out[..take].copy_from_slice(&buf[..take]);
-            return Ok(take);
+            if n == 0 {
+                return Ok(0);
+            }
+            self.held = buf[..n].to_vec();
+            self.held_at = 0;
+            return self.read(out);
         }
         loop {
             if self.done {
@@ -118,6 +133,16 @@ mod tests {
             assert_eq!(read, text);
             assert_eq!(decode_whole(&bytes).unwrap().0, text);
         }
+        // Read one byte at a time: no byte of a character is lost.
+        let text = "Müller;Łódź;Ελλάδα;Київ\n".repeat(5000);
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(encode(&text, encoding_rs::UTF_16LE));
+        let mut reader = utf8_stream(bytes.as_slice()).unwrap();
+        let (mut read, mut byte) = (Vec::new(), [0u8; 1]);
+        while reader.read(&mut byte).unwrap() == 1 {
+            read.push(byte[0]);
+        }
+        assert_eq!(String::from_utf8(read).unwrap(), text);
         let mut plain = String::new();
         utf8_stream("a,b".as_bytes())
             .unwrap()

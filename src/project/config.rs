@@ -775,7 +775,7 @@ fn unquoted(name: &str) -> String {
 }
 
 /// An email address and nothing else: `local@host.tld`, the local part of letters, digits and
-/// `.!#$%&'*+/=^_`{|}~-`, the host of dot-separated labels of letters, digits and `-` — so
+/// `.!$'*+/=^_`{|}~-`, the host of dot-separated labels of letters, digits and `-` — so
 /// no `?bcc=` or other link parts can ride along into a `mailto:`.
 pub fn is_address(address: &str) -> bool {
     let Some((local, host)) = address.split_once('@') else {
@@ -788,7 +788,8 @@ pub fn is_address(address: &str) -> bool {
         && !local.contains("..")
         && local
             .chars()
-            .all(|c| c.is_alphanumeric() || ".!#$%&'*+/=^_`{|}~-".contains(c));
+            // `#`, `%` and `&` are allowed by RFC 5322 but change a `mailto:` link.
+            .all(|c| c.is_alphanumeric() || ".!$'*+/=^_`{|}~-".contains(c));
     let labels: Vec<&str> = host.split('.').collect();
     let host_ok = labels.len() >= 2
         && host.len() <= 253
@@ -936,6 +937,7 @@ mod tests {
         );
         assert!(!is_address("a@b.example?bcc=spy@evil.example"));
         assert!(!is_address("a@b.example?subject=x"));
+        assert!(!is_address("a#x@b.example") && !is_address("a%3Fbcc@b.example"));
         assert!(is_address("jörg.o'neil+it@beispiel.de"));
         assert!(is_phone_number("+49 (30) 1234-5678") && is_phone_number("030/123 45"));
         assert!(!is_phone_number("javascript:alert(1)") && !is_phone_number("12"));

@@ -62,11 +62,35 @@ pub fn run(plan: &Plan) -> Result<SocketAddr> {
         let (source, quiet) = (plan.source.clone(), plan.quiet);
         std::thread::spawn(move || watch_and_rebuild(watcher, &shared, &source, quiet));
     }
+    let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     while !stop.load(Ordering::Relaxed) {
         match server.recv_timeout(Duration::from_millis(100)) {
             Ok(Some(request)) => {
-                let shared = Arc::clone(&shared);
-                std::thread::spawn(move || answer(&shared, request));
+                let host = request
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv("Host"))
+                    .map(|h| h.value.as_str().to_string());
+                if !routes::host_allowed(host.as_deref(), addr) {
+                    let _ = request.respond(
+                        tiny_http::Response::from_string("403 not this preview's address\n")
+                            .with_status_code(403),
+                    );
+                    continue;
+                }
+                // Each open page holds a thread in its long poll; past this many, say busy.
+                if busy.load(Ordering::Relaxed) >= MAX_REQUESTS {
+                    let _ = request.respond(
+                        tiny_http::Response::from_string("503 busy\n").with_status_code(503),
+                    );
+                    continue;
+                }
+                let (shared, busy) = (Arc::clone(&shared), Arc::clone(&busy));
+                busy.fetch_add(1, Ordering::Relaxed);
+                std::thread::spawn(move || {
+                    answer(&shared, request);
+                    busy.fetch_sub(1, Ordering::Relaxed);
+                });
             }
             Ok(None) => {}
             Err(e) => return Err(Error::Internal(format!("the server stopped: {e}"))),
@@ -74,6 +98,9 @@ pub fn run(plan: &Plan) -> Result<SocketAddr> {
     }
     Ok(addr)
 }
+
+/// Requests answered at once, long polls included.
+const MAX_REQUESTS: usize = 64;
 
 /// Rebuilds on every change until watching ends.
 fn watch_and_rebuild(mut watcher: watch::Watcher, shared: &Shared, source: &Path, quiet: bool) {
@@ -116,6 +143,11 @@ fn answer(shared: &Shared, request: tiny_http::Request) {
         ("X-Content-Type-Options", "nosniff".to_string()),
     ];
     headers.extend(reply.location.map(|to| ("Location", to)));
+    headers.extend(
+        reply
+            .policy
+            .map(|p| ("Content-Security-Policy", p.to_string())),
+    );
     for (name, value) in headers {
         if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
             response.add_header(header);

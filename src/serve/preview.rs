@@ -93,7 +93,7 @@ fn email_section(out: &mut String, snapshot: &Snapshot) {
         };
         let _ = write!(
             out,
-            "<h3>email.{lang}.eml</h3><dl><dt>From</dt><dd>{}</dd><dt>To</dt><dd>{}</dd><dt>Subject</dt><dd>{}</dd></dl><iframe class=\"mail\" loading=\"lazy\" src=\"/_preview/email/{lang}.html\" title=\"the email's HTML part\"></iframe>",
+            "<h3>email.{lang}.eml</h3><dl><dt>From</dt><dd>{}</dd><dt>To</dt><dd>{}</dd><dt>Subject</dt><dd>{}</dd></dl><iframe class=\"mail\" loading=\"lazy\" sandbox src=\"/_preview/email/{lang}.html\" title=\"the email's HTML part\"></iframe>",
             escape(&address(message.from())),
             escape(&address(message.to())),
             escape(message.subject().unwrap_or_default()),

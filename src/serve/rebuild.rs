@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 /// Builds the project whose `project.toml` is `source` with every output and language it
 /// configures. Also returns the folders to watch: the project's, and its theme folder.
 pub fn rebuild(source: &Path) -> (Built, Vec<PathBuf>) {
-    let project_dir = source.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let project_dir = match source.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let mut roots = vec![project_dir];
     let project = match validate::load(source) {
         Ok((project, _warnings)) => project,

@@ -13,6 +13,9 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// For a redirect.
     pub location: Option<String>,
+    /// A Content-Security-Policy header, for what the preview shows that is not a page of
+    /// the kit (the email's HTML part).
+    pub policy: Option<&'static str>,
 }
 
 impl Reply {
@@ -22,6 +25,7 @@ impl Reply {
             content_type,
             body: body.into(),
             location: None,
+            policy: None,
         }
     }
 
@@ -35,6 +39,25 @@ impl Reply {
 
 /// How long a page's long poll waits for a change before it asks again.
 const POLL: Duration = Duration::from_secs(25);
+
+/// Whether a request's `Host` names this preview: on loopback only its own addresses, so a
+/// web page the admin visits cannot reach the preview through a DNS name pointed at
+/// 127.0.0.1 (DNS rebinding).
+pub fn host_allowed(host: Option<&str>, addr: std::net::SocketAddr) -> bool {
+    if !addr.ip().is_loopback() {
+        return true;
+    }
+    let port = addr.port();
+    host.is_some_and(|h| {
+        [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ]
+        .iter()
+        .any(|ok| h.eq_ignore_ascii_case(ok))
+    })
+}
 
 /// Answers `GET` (and `HEAD`) of `url` (path and query as the request line has them).
 pub fn route(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
@@ -90,8 +113,12 @@ fn email(snapshot: &Snapshot, name: &str) -> Reply {
     let eml = name
         .strip_suffix(".html")
         .and_then(|lang| snapshot.files.get(&format!("email.{lang}.eml")));
+    // Shown as a mail program shows it: its own images, nothing run, nothing loaded.
     match eml.and_then(|bytes| preview::email_html(bytes)) {
-        Some(page) => html(snapshot, &page),
+        Some(page) => Reply {
+            policy: Some("default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"),
+            ..Reply::ok("text/html; charset=utf-8", page)
+        },
         None => Reply::status(404, "no such email in the kit"),
     }
 }
@@ -206,6 +233,20 @@ mod tests {
         }
         let post = route(&s, &tiny_http::Method::Post, "/");
         assert_eq!(post.status, 405);
+    }
+
+    #[test]
+    fn only_the_previews_own_host_names_answer_on_loopback() {
+        let addr: std::net::SocketAddr = "127.0.0.1:4790".parse().unwrap();
+        assert!(host_allowed(Some("127.0.0.1:4790"), addr));
+        assert!(host_allowed(Some("LOCALHOST:4790"), addr));
+        assert!(!host_allowed(Some("evil.example:4790"), addr));
+        assert!(!host_allowed(Some("127.0.0.1:80"), addr));
+        assert!(!host_allowed(None, addr));
+        assert!(host_allowed(
+            Some("kit.intranet"),
+            "0.0.0.0:4790".parse().unwrap()
+        ));
     }
 
     #[test]
