@@ -263,14 +263,11 @@ pub fn decode(path: &str, bytes: &[u8]) -> std::result::Result<Vec<String>, Stri
         "pdf" => {
             let (page, scale) = qr::rasterise_pdf(bytes, PDF_DPI)?;
             found.extend(decoded(qr::decode_grey(&page)));
-            if path
-                .rsplit('/')
-                .next()
-                .is_some_and(|name| name.starts_with("cards-"))
-            {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if let Some(sheet) = crate::layout::wallet_cards::Sheet::of_file(name) {
                 // Ten equal codes in a grid confuse a decoder that looks at the whole sheet;
                 // read each card as a phone would.
-                for card in card_cells(&page, scale) {
+                for card in card_cells(&page, scale, &sheet) {
                     found.extend(decoded(qr::decode_grey(&card)));
                 }
             }
@@ -307,19 +304,16 @@ pub fn inline_svgs(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// Each wallet card of a sheet, cropped from the page raster.
-fn card_cells(page: &Grey, scale: f32) -> Vec<Grey> {
+/// Each wallet card of a sheet, cropped from the page raster where the stock puts it.
+fn card_cells(page: &Grey, scale: f32, sheet: &crate::layout::wallet_cards::Sheet) -> Vec<Grey> {
     use crate::layout::MM;
-    use crate::layout::wallet_cards::{CARD_H_MM, CARD_W_MM, COLUMNS, ROWS};
+    use crate::layout::wallet_cards::{COLUMNS, ROWS};
     let px = |mm: f32| (mm * MM * scale).round() as usize;
-    let left = (page.width as f32 / scale / MM - COLUMNS as f32 * CARD_W_MM) / 2.0;
-    let top = (page.height as f32 / scale / MM - ROWS as f32 * CARD_H_MM) / 2.0;
     let mut cells = Vec::new();
     for row in 0..ROWS {
         for col in 0..COLUMNS {
-            let x = px(left + col as f32 * CARD_W_MM);
-            let y = px(top + row as f32 * CARD_H_MM);
-            cells.push(page.crop(x, y, px(CARD_W_MM), px(CARD_H_MM)));
+            let (x, y) = sheet.card_at(row, col);
+            cells.push(page.crop(px(x), px(y), px(sheet.card.0), px(sheet.card.1)));
         }
     }
     cells

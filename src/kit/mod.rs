@@ -143,6 +143,9 @@ pub fn judge(project: &Project) -> Result<Vec<crate::diag::Diagnostic>> {
         if wants(Output::Pdf) {
             keep(print_kit(project, lang).map(|print| warnings.extend(print.warnings)))?;
         }
+        if wants(Output::Poster) {
+            keep(posters(project, lang).map(|print| warnings.extend(print.warnings)))?;
+        }
         if wants(Output::Card) {
             keep(image::svg(project, lang).map(drop))?;
         }
@@ -203,8 +206,16 @@ fn language_files(project: &Project, outputs: &[Output], lang: &str) -> Result<K
         Err(e) => Err(e),
     };
     if wants(Output::Pdf) {
-        let print = print_files(project, lang).map(|(files, notes, warnings)| {
-            kit.notes.extend(notes);
+        let print =
+            print_files(project, print_kit(project, lang)).map(|(files, notes, warnings)| {
+                kit.notes.extend(notes);
+                kit.warnings.extend(warnings);
+                files
+            });
+        keep(print, &mut kit)?;
+    }
+    if wants(Output::Poster) {
+        let print = print_files(project, posters(project, lang)).map(|(files, _, warnings)| {
             kit.warnings.extend(warnings);
             files
         });
@@ -241,8 +252,8 @@ fn language_files(project: &Project, outputs: &[Output], lang: &str) -> Result<K
 /// The PDFs of one language, the notes on them and their warnings.
 type PrintFiles = (Vec<KitFile>, Vec<String>, Vec<crate::diag::Diagnostic>);
 
-fn print_files(project: &Project, lang: &str) -> Result<PrintFiles> {
-    let print = print_kit(project, lang)?;
+fn print_files(project: &Project, print: Result<crate::layout::PrintKit>) -> Result<PrintFiles> {
+    let print = print?;
     let mut files = Vec::new();
     for document in &print.documents {
         let bytes = pdf::write(project, document)?;
@@ -255,8 +266,18 @@ fn print_files(project: &Project, lang: &str) -> Result<PrintFiles> {
 
 /// The laid-out print kit of one language; what does not fit is an input error.
 pub fn print_kit(project: &Project, lang: &str) -> Result<crate::layout::PrintKit> {
-    let m = crate::layout::measure(project).ok_or_else(|| {
-        Error::Internal("the theme font passed validation but cannot be measured".into())
-    })?;
+    let m = measure(project)?;
     crate::layout::print_kit(project, &m, lang).map_err(|d| Error::Invalid(vec![*d]))
+}
+
+/// The laid-out posters of one language.
+pub fn posters(project: &Project, lang: &str) -> Result<crate::layout::PrintKit> {
+    let m = measure(project)?;
+    crate::layout::posters(project, &m, lang).map_err(|d| Error::Invalid(vec![*d]))
+}
+
+fn measure(project: &Project) -> Result<crate::layout::text::Measure<'_>> {
+    crate::layout::measure(project).ok_or_else(|| {
+        Error::Internal("the theme font passed validation but cannot be measured".into())
+    })
 }

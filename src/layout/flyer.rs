@@ -468,6 +468,18 @@ impl Flyer<'_> {
 
 /// The contact line: name, email (mailto), phone (tel), wrapped to `width`.
 pub fn contact_lines(project: &Project, lang: &str, m: &Measure, width: f32) -> Vec<Line> {
+    let size = project.theme.print.small_size + 1.0;
+    contact_lines_at(project, lang, m, width, size)
+}
+
+/// The contact line at `size` points.
+pub fn contact_lines_at(
+    project: &Project,
+    lang: &str,
+    m: &Measure,
+    width: f32,
+    size: f32,
+) -> Vec<Line> {
     let p = &project.theme.print;
     let c = &project.contact;
     let items: Vec<(&String, Option<String>)> = [
@@ -500,5 +512,5 @@ pub fn contact_lines(project: &Project, lang: &str, m: &Measure, width: f32) -> 
         });
     }
     let block = Block::new(Kind::Paragraph, spans);
-    text::lines(&[block], m, width, p.small_size + 1.0, p.heading_size)
+    text::lines(&[block], m, width, size, p.heading_size)
 }

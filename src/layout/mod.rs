@@ -7,6 +7,7 @@ pub mod flyer;
 pub mod frame;
 pub mod image;
 pub mod message;
+pub mod poster;
 pub mod text;
 pub mod wallet_cards;
 
@@ -40,6 +41,21 @@ pub struct PrintKit {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Lays out the posters of one language (`[kit] poster`).
+pub fn posters(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit, Box<Diagnostic>> {
+    let mut kit = PrintKit::default();
+    for &size in &project.kit.posters {
+        kit.documents.push(Document {
+            file: format!("poster-{}.{lang}.pdf", size.as_str()),
+            lang: lang.to_string(),
+            pages: vec![poster::layout(project, m, lang, size)?],
+            codes: project.codes.names(),
+        });
+    }
+    kit.warnings = small_modules(project, &kit.documents);
+    Ok(kit)
+}
+
 /// Lays out every PDF of one language.
 pub fn print_kit(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit, Box<Diagnostic>> {
     let mut kit = PrintKit::default();
@@ -51,17 +67,19 @@ pub fn print_kit(project: &Project, m: &Measure, lang: &str) -> Result<PrintKit,
             codes: project.codes.names(),
         });
     }
-    let (page, note) = wallet_cards::layout(project, m, lang)?;
-    let file = format!("cards-a4.{lang}.pdf");
-    if let Some(note) = note {
-        kit.notes.push(format!("{file}: {note}"));
+    for &stock in &project.kit.cards {
+        let (page, note) = wallet_cards::layout(project, m, lang, stock)?;
+        let file = format!("cards-{}.{lang}.pdf", stock.as_str());
+        if let Some(note) = note {
+            kit.notes.push(format!("{file}: {note}"));
+        }
+        kit.documents.push(Document {
+            file,
+            lang: lang.to_string(),
+            pages: vec![page],
+            codes: vec![CodeName::Activation],
+        });
     }
-    kit.documents.push(Document {
-        file,
-        lang: lang.to_string(),
-        pages: vec![page],
-        codes: vec![CodeName::Activation],
-    });
     kit.warnings = small_modules(project, &kit.documents);
     Ok(kit)
 }

@@ -2,7 +2,7 @@
 //! one run reports every problem, then checked value by value in a second pass that can name
 //! the offending key.
 
-use super::model::{Output, Paper};
+use super::model::{Output, Paper, PosterSize, Stock};
 use crate::diag::{Diagnostic, Source, did_you_mean};
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -15,8 +15,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 pub const FILE_NAME: &str = "project.toml";
 
 /// The names of [`Output`] and [`Paper`], as `project.toml` and `--only` write them.
-pub const OUTPUTS: [&str; 7] = {
-    let mut names = [""; 7];
+pub const OUTPUTS: [&str; 8] = {
+    let mut names = [""; 8];
     let mut i = 0;
     while i < names.len() {
         names[i] = Output::ALL[i].as_str();
@@ -25,6 +25,16 @@ pub const OUTPUTS: [&str; 7] = {
     names
 };
 pub const PAPERS: [&str; 2] = [Paper::ALL[0].as_str(), Paper::ALL[1].as_str()];
+pub const STOCKS: [&str; 3] = [
+    Stock::ALL[0].as_str(),
+    Stock::ALL[1].as_str(),
+    Stock::ALL[2].as_str(),
+];
+pub const POSTERS: [&str; 3] = [
+    PosterSize::ALL[0].as_str(),
+    PosterSize::ALL[1].as_str(),
+    PosterSize::ALL[2].as_str(),
+];
 /// `[kit] qr_size_mm`: the documented range; every value in it builds.
 pub const QR_SIZE_MM: std::ops::RangeInclusive<u32> = 20..=60;
 const SECTIONS: [&str; 9] = [
@@ -102,6 +112,8 @@ pub struct EmailSection {
 pub struct KitSection {
     pub outputs: Option<Spanned<Vec<Spanned<String>>>>,
     pub paper: Option<Spanned<Vec<Spanned<String>>>>,
+    pub cards: Option<Spanned<Vec<Spanned<String>>>>,
+    pub poster: Option<Spanned<Vec<Spanned<String>>>>,
     pub qr_ec: Option<Spanned<String>>,
     pub qr_size_mm: Option<Spanned<u32>>,
     pub date: Option<Spanned<toml::value::Datetime>>,
@@ -420,7 +432,15 @@ fn section_keys(section: &str) -> &'static [&'static str] {
         "registration" => &["url", "instructions"],
         "contact" => &["name", "email", "phone"],
         "ids" => &["first", "ledger"],
-        "kit" => &["outputs", "paper", "qr_ec", "qr_size_mm", "date"],
+        "kit" => &[
+            "outputs",
+            "paper",
+            "cards",
+            "poster",
+            "qr_ec",
+            "qr_size_mm",
+            "date",
+        ],
         "email" => &["from", "to"],
         _ => &[],
     }
@@ -675,6 +695,8 @@ fn kit_values(config: &Config, r: &mut Report) {
     for (key, list, allowed) in [
         ("outputs", &kit.outputs, &OUTPUTS[..]),
         ("paper", &kit.paper, &PAPERS[..]),
+        ("cards", &kit.cards, &STOCKS[..]),
+        ("poster", &kit.poster, &POSTERS[..]),
     ] {
         if let Some(list) = list {
             if list.get_ref().is_empty() {

@@ -57,12 +57,15 @@ pub enum Output {
     Email,
     Card,
     Message,
+    /// Wall posters; not built unless `[kit] outputs` names it.
+    Poster,
 }
 
 impl Output {
-    pub const ALL: [Output; 7] = [
+    pub const ALL: [Output; 8] = [
         Output::Html,
         Output::Pdf,
+        Output::Poster,
         Output::Md,
         Output::Qr,
         Output::Email,
@@ -79,6 +82,7 @@ impl Output {
             Output::Email => "email",
             Output::Card => "card",
             Output::Message => "message",
+            Output::Poster => "poster",
         }
     }
 
@@ -167,6 +171,8 @@ pub struct Contact {
 pub struct KitSettings {
     pub outputs: Vec<Output>,
     pub paper: Vec<Paper>,
+    pub cards: Vec<Stock>,
+    pub posters: Vec<PosterSize>,
     pub ec: Ec,
     pub qr_size_mm: u32,
     /// `kit.date`, the only date that may appear in outputs.
@@ -177,11 +183,75 @@ impl Default for KitSettings {
     /// What a project gets without `[kit]`: every output, A4, level M, 30 mm codes, no date.
     fn default() -> Self {
         KitSettings {
-            outputs: Output::ALL.to_vec(),
+            outputs: Output::ALL
+                .into_iter()
+                .filter(|o| *o != Output::Poster)
+                .collect(),
             paper: vec![Paper::A4],
+            cards: vec![Stock::A4],
+            posters: vec![PosterSize::A3],
             ec: Ec::M,
             qr_size_mm: 30,
             date: None,
+        }
+    }
+}
+
+/// Wallet-card stock: plain A4 with crop marks, or a precut business-card sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stock {
+    A4,
+    /// Avery Zweckform C32011: 85 × 54 mm, 10 per A4.
+    C32011,
+    /// Avery 5371 / 8371: 3.5 × 2 in, 10 per US Letter.
+    Avery5371,
+}
+
+impl Stock {
+    pub const ALL: [Stock; 3] = [Stock::A4, Stock::C32011, Stock::Avery5371];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Stock::A4 => "a4",
+            Stock::C32011 => "c32011",
+            Stock::Avery5371 => "5371",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Stock> {
+        Stock::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Poster sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PosterSize {
+    A3,
+    A2,
+    Tabloid,
+}
+
+impl PosterSize {
+    pub const ALL: [PosterSize; 3] = [PosterSize::A3, PosterSize::A2, PosterSize::Tabloid];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PosterSize::A3 => "a3",
+            PosterSize::A2 => "a2",
+            PosterSize::Tabloid => "tabloid",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PosterSize> {
+        PosterSize::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Width and height in points, portrait.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            PosterSize::A3 => (841.89, 1190.55),
+            PosterSize::A2 => (1190.55, 1683.78),
+            PosterSize::Tabloid => (792.0, 1224.0),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! After it nothing re-reads a file or re-checks a value.
 
 use super::config::{self, Config};
-use super::model::{Codes, Contact, KitSettings, Output, Paper, Places, Project};
+use super::model::{
+    Codes, Contact, KitSettings, Output, Paper, Places, PosterSize, Project, Stock,
+};
 use super::paths::{self, PathProblem};
 use crate::diag::{Diagnostic, Source};
 use crate::error::{Error, Result};
@@ -166,6 +168,12 @@ fn kit_settings(config: &Config, ec: Ec) -> KitSettings {
         }),
         paper: list(&kit.paper).map_or(default.paper, |l| {
             l.iter().filter_map(|p| Paper::parse(p)).collect()
+        }),
+        cards: list(&kit.cards).map_or(default.cards, |l| {
+            l.iter().filter_map(|s| Stock::parse(s)).collect()
+        }),
+        posters: list(&kit.poster).map_or(default.posters, |l| {
+            l.iter().filter_map(|s| PosterSize::parse(s)).collect()
         }),
         ec,
         qr_size_mm: kit
