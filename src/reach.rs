@@ -50,13 +50,14 @@ pub fn prints(document: &Document) -> Vec<Print> {
                 ..
             } = item
             {
-                let module_mm = module / MM;
+                // The reach follows from the module size as the manifest states it.
+                let module_mm = round(module / MM);
                 let edge = outer - 2.0 * crate::qr::QUIET_ZONE as f32 * module;
                 prints.push(Print {
                     code: code.as_str().to_string(),
                     page: index + 1,
                     edge_mm: round(edge / MM),
-                    module_mm: round(module_mm),
+                    module_mm,
                     reach_cm: reach_cm(module_mm),
                 });
             }
