@@ -67,7 +67,7 @@ pub enum Command {
     Ledger(LedgerCommand),
     /// Decode every QR code in built kits and compare them with their manifest.json
     #[command(
-        after_help = "Example:\n  mobileid-kit verify dist/acme-hq\n  mobileid-kit verify dist          # every kit in dist/"
+        after_help = "Example:\n  mobileid-kit verify dist/acme-hq\n  mobileid-kit verify dist          # every kit in dist/\n  mobileid-kit verify dist/acme-hq --photo"
     )]
     Verify(VerifyArgs),
     /// Write a new project folder that builds as it is
@@ -117,6 +117,10 @@ pub struct VerifyArgs {
     /// Kit folders (holding manifest.json), or folders of kits
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
+    /// Also photograph each printed code as a phone would, under a fixed ladder of worsening
+    /// conditions (tilt, defocus, shake, dim light, noise, JPEG), and report its margin
+    #[arg(long)]
+    pub photo: bool,
 }
 
 #[derive(Debug, Args)]

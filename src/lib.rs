@@ -16,6 +16,7 @@ pub mod kit;
 pub mod layout;
 pub mod ledger;
 pub mod lock;
+pub mod photo;
 pub mod project;
 pub mod qr;
 pub mod reach;
@@ -58,7 +59,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Status(args) => commands::status::run(&args, format),
         Command::Ledger(command) => commands::ledger::run(&command),
         Command::Init(args) => commands::init::run(&args),
-        Command::Verify(args) => commands::verify::run(&args.dirs),
+        Command::Verify(args) => commands::verify::run(&args.dirs, args.photo),
     };
     match result {
         Ok(outcome) => {

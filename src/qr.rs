@@ -170,6 +170,7 @@ pub fn encode_png_grey(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
 }
 
 /// A greyscale raster, as decoders want it.
+#[derive(Debug, Clone)]
 pub struct Grey {
     pub width: usize,
     pub height: usize,

@@ -25,6 +25,18 @@ pub struct KitReport {
     pub dir: String,
     pub project: String,
     pub files: Vec<FileReport>,
+    /// With `--photo`: each printed code's margin.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub photo: Vec<PhotoReport>,
+}
+
+/// How far down the photo ladder a printed code still decodes (the least of its copies).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PhotoReport {
+    pub file: String,
+    pub code: String,
+    /// Rungs of [`crate::photo::RUNGS`] it decodes on; `None` when it does not even clean.
+    pub margin: Option<usize>,
 }
 
 impl KitReport {
@@ -59,8 +71,8 @@ pub fn kits(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Verifies one kit folder.
-pub fn verify_kit(dir: &Path) -> Result<KitReport> {
+/// Verifies one kit folder; with `photo`, also photographs each printed code.
+pub fn verify_kit(dir: &Path, photo: bool) -> Result<KitReport> {
     let path = dir.join(manifest::FILE_NAME);
     if path.is_symlink() {
         return Err(Error::NoKit {
@@ -83,11 +95,90 @@ pub fn verify_kit(dir: &Path) -> Result<KitReport> {
         .map(|entry| verify_file(dir, &manifest, entry))
         .collect();
     files.extend(unlisted(dir, &manifest));
+    let photo = if photo {
+        photographs(dir, &manifest)
+    } else {
+        Vec::new()
+    };
     Ok(KitReport {
         dir: crate::diag::display_path(dir),
         project: manifest.project.clone(),
         files,
+        photo,
     })
+}
+
+/// The margin of every code printed in the kit's PDFs (files that do not verify are left
+/// to the findings above).
+fn photographs(dir: &Path, manifest: &Manifest) -> Vec<PhotoReport> {
+    let mut reports = Vec::new();
+    for entry in manifest.files.iter().filter(|f| f.path.ends_with(".pdf")) {
+        let Ok(bytes) = read_kit_file(&dir.join(&entry.path)) else {
+            continue;
+        };
+        let Ok((page, scale)) = qr::rasterise_pdf(&bytes, crate::photo::PX_PER_MM * 25.4) else {
+            continue;
+        };
+        let mut margins: std::collections::BTreeMap<String, Option<usize>> = Default::default();
+        for (payload, crop) in printed_codes(&entry.path, &page, scale) {
+            let Some(name) = manifest
+                .codes
+                .iter()
+                .find(|(_, c)| c.payload == payload)
+                .map(|(n, _)| n.clone())
+            else {
+                continue;
+            };
+            let m = crate::photo::margin(&crop, &payload);
+            let least = margins.entry(name).or_insert(m);
+            *least = (*least).min(m);
+        }
+        for (code, margin) in margins {
+            reports.push(PhotoReport {
+                file: entry.path.clone(),
+                code,
+                margin,
+            });
+        }
+    }
+    reports
+}
+
+/// Each code on a rendered page, cut out with its surroundings: a card sheet card by card,
+/// any other page code by code where the decoder finds them.
+fn printed_codes(path: &str, page: &Grey, scale: f32) -> Vec<(String, Grey)> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some(sheet) = crate::layout::wallet_cards::Sheet::of_file(name) {
+        return card_cells(page, scale, &sheet)
+            .into_iter()
+            .filter_map(|card| {
+                let payload = qr::decode_grey(&card)
+                    .into_iter()
+                    .find_map(std::result::Result::ok)?;
+                Some((payload, card))
+            })
+            .collect();
+    }
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(page.width, page.height, |x, y| {
+            page.pixels[y * page.width + x]
+        });
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|grid| {
+            let (_, payload) = grid.decode().ok()?;
+            let xs = grid.bounds.iter().map(|p| p.x);
+            let ys = grid.bounds.iter().map(|p| p.y);
+            let (x0, x1) = (xs.clone().min()?, xs.max()?);
+            let (y0, y1) = (ys.clone().min()?, ys.max()?);
+            // The code, its quiet zone and as much again around it.
+            let pad = (x1 - x0).max(y1 - y0) / 3;
+            let (x, y) = ((x0 - pad).max(0) as usize, (y0 - pad).max(0) as usize);
+            let (w, h) = ((x1 - x0 + 2 * pad) as usize, (y1 - y0 + 2 * pad) as usize);
+            Some((payload, page.crop(x, y, w, h)))
+        })
+        .collect()
 }
 
 fn verify_file(dir: &Path, manifest: &Manifest, entry: &manifest::FileEntry) -> FileReport {
@@ -339,6 +430,13 @@ pub fn render_text(reports: &[KitReport]) -> String {
                     out.push_str(&format!("  FAIL  {}: {problem}\n", file.path));
                 }
             }
+        }
+        for p in &kit.photo {
+            let margin = p.margin.map_or_else(
+                || "does not decode even in a clean photograph".to_string(),
+                |m| format!("margin {m} of {}", crate::photo::RUNGS),
+            );
+            out.push_str(&format!("  photo {} {}: {margin}\n", p.file, p.code));
         }
     }
     out

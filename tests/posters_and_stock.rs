@@ -231,3 +231,55 @@ fn a_tiny_printed_code_is_w020_in_check_and_build() {
     );
     assert_eq!(strict.code, 1);
 }
+
+#[test]
+fn verify_photo_reports_each_printed_codes_margin() {
+    let (tmp, p) = fixture("good");
+    edit(
+        &p.join("project.toml"),
+        "[kit]\n",
+        "[kit]\noutputs = [\"pdf\", \"poster\"]\ncards = [\"c32011\"]\n",
+    );
+    let r = run_in(
+        tmp.path(),
+        &["build", p.to_str().unwrap(), "-o", "out", "--lang", "en"],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let kit = tmp.path().join("out/good");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "verify",
+            kit.to_str().unwrap(),
+            "--photo",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let photo = json["kits"][0]["photo"].as_array().unwrap();
+    let margin = |file: &str, code: &str| {
+        photo
+            .iter()
+            .find(|p| p["file"] == file && p["code"] == code)
+            .unwrap_or_else(|| panic!("no margin for {code} on {file}"))["margin"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{code} on {file} does not decode even clean"))
+    };
+    for file in ["flyer-a4.en.pdf", "poster-a3.en.pdf"] {
+        for code in ["app-store", "google-play", "activation", "registration"] {
+            margin(file, code);
+        }
+    }
+    margin("cards-c32011.en.pdf", "activation");
+    // A poster's activation code (110 mm) keeps more margin than a flyer's store code (30 mm).
+    assert!(margin("poster-a3.en.pdf", "activation") > margin("flyer-a4.en.pdf", "google-play"));
+    let text = run_in(tmp.path(), &["verify", kit.to_str().unwrap(), "--photo"]);
+    assert!(
+        text.stdout
+            .contains("photo flyer-a4.en.pdf activation: margin "),
+        "{}",
+        text.stdout
+    );
+}

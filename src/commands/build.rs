@@ -121,7 +121,7 @@ fn write(
         });
     }
     let dirs: Vec<std::path::PathBuf> = kits.iter().map(|(p, _)| args.output.join(&p.id)).collect();
-    let verified = super::verify::run(&dirs)?;
+    let verified = super::verify::run(&dirs, false)?;
     text.push_str(&verified.text);
     Ok(Outcome {
         text,

@@ -3,11 +3,11 @@ use crate::error::Result;
 use crate::verify;
 use std::path::PathBuf;
 
-pub fn run(dirs: &[PathBuf]) -> Result<Outcome> {
+pub fn run(dirs: &[PathBuf], photo: bool) -> Result<Outcome> {
     let kits = verify::kits(dirs)?;
     let reports = kits
         .iter()
-        .map(|dir| verify::verify_kit(dir))
+        .map(|dir| verify::verify_kit(dir, photo))
         .collect::<Result<Vec<_>>>()?;
     let failed = reports.iter().any(|r| r.failed().next().is_some());
     let mut text = verify::render_text(&reports);
