@@ -235,7 +235,7 @@ pub struct InitArgs {
     /// The project name printed on every material
     #[arg(long)]
     pub name: Option<String>,
-    /// Languages, the first is the default (the default theme has en and de)
+    /// Languages, the first is the default (the default theme has en, de, fr, it, es, pt, nl, pl, cs, sv, da, fi, nb and tr)
     #[arg(
         long,
         value_name = "L,..",

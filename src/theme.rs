@@ -30,12 +30,26 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "fonts/NotoSans-Bold.ttf",
     "i18n/en.toml",
     "i18n/de.toml",
+    "i18n/fr.toml",
+    "i18n/it.toml",
+    "i18n/es.toml",
+    "i18n/pt.toml",
+    "i18n/nl.toml",
+    "i18n/pl.toml",
+    "i18n/cs.toml",
+    "i18n/sv.toml",
+    "i18n/da.toml",
+    "i18n/fi.toml",
+    "i18n/nb.toml",
+    "i18n/tr.toml",
 ];
 
 pub const DEFAULT_NAME: &str = "default";
 
 /// The languages whose strings the default theme carries.
-pub const LANGUAGES: [&str; 2] = ["en", "de"];
+pub const LANGUAGES: [&str; 14] = [
+    "en", "de", "fr", "it", "es", "pt", "nl", "pl", "cs", "sv", "da", "fi", "nb", "tr",
+];
 
 /// `init`'s starter instructions per language (they cover what users trip over).
 pub const STARTERS: &[(&str, &str)] = &[
@@ -46,6 +60,54 @@ pub const STARTERS: &[(&str, &str)] = &[
     (
         "de",
         include_str!("../themes/default/starter/instructions.de.md"),
+    ),
+    (
+        "fr",
+        include_str!("../themes/default/starter/instructions.fr.md"),
+    ),
+    (
+        "it",
+        include_str!("../themes/default/starter/instructions.it.md"),
+    ),
+    (
+        "es",
+        include_str!("../themes/default/starter/instructions.es.md"),
+    ),
+    (
+        "pt",
+        include_str!("../themes/default/starter/instructions.pt.md"),
+    ),
+    (
+        "nl",
+        include_str!("../themes/default/starter/instructions.nl.md"),
+    ),
+    (
+        "pl",
+        include_str!("../themes/default/starter/instructions.pl.md"),
+    ),
+    (
+        "cs",
+        include_str!("../themes/default/starter/instructions.cs.md"),
+    ),
+    (
+        "sv",
+        include_str!("../themes/default/starter/instructions.sv.md"),
+    ),
+    (
+        "da",
+        include_str!("../themes/default/starter/instructions.da.md"),
+    ),
+    (
+        "fi",
+        include_str!("../themes/default/starter/instructions.fi.md"),
+    ),
+    (
+        "nb",
+        include_str!("../themes/default/starter/instructions.nb.md"),
+    ),
+    (
+        "tr",
+        include_str!("../themes/default/starter/instructions.tr.md"),
     ),
 ];
 

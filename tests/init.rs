@@ -15,17 +15,17 @@ fn init_writes_a_project_that_builds() {
             "--name",
             "ACME \"HQ\"",
             "--lang",
-            "de,en,pl",
+            "de,en,hu",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.all());
     assert_eq!(
         files(&tmp.path().join("acme")),
         [
-            "i18n/pl.toml",
+            "i18n/hu.toml",
             "instructions.de.md",
             "instructions.en.md",
-            "instructions.pl.md",
+            "instructions.hu.md",
             "ledger.csv",
             "project.toml"
         ]

@@ -246,12 +246,12 @@ fn e007_language_without_instructions_or_strings() {
     edit(
         &p.join("project.toml"),
         "languages = [\"en\", \"de\"]",
-        "languages = [\"en\", \"de\", \"fr\"]",
+        "languages = [\"en\", \"de\", \"hu\"]",
     );
     let stderr = assert_fails(tmp.path(), &p, "E007", "project.toml", 5);
-    assert!(stderr.contains("the language `fr` lacks its instructions file `instructions.fr.md`"));
+    assert!(stderr.contains("the language `hu` lacks its instructions file `instructions.hu.md`"));
     assert!(
-        stderr.contains("the language `fr` lacks theme strings: "),
+        stderr.contains("the language `hu` lacks theme strings: "),
         "{stderr}"
     );
     assert!(
@@ -260,8 +260,12 @@ fn e007_language_without_instructions_or_strings() {
     );
     // A project i18n file that covers only some keys names the others.
     std::fs::create_dir_all(p.join("i18n")).unwrap();
-    std::fs::write(p.join("i18n/fr.toml"), "page_title = \"Votre Mobile ID\"\n").unwrap();
-    std::fs::write(p.join("instructions.fr.md"), "Bonjour\n").unwrap();
+    std::fs::write(
+        p.join("i18n/hu.toml"),
+        "page_title = \"Az Ön Mobile ID-ja\"\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("instructions.hu.md"), "Jó napot\n").unwrap();
     let stderr = assert_fails(tmp.path(), &p, "E007", "project.toml", 5);
     assert!(
         !stderr.contains("page_title,") && stderr.contains("intro"),
