@@ -115,10 +115,12 @@ fn watch_and_rebuild(mut watcher: watch::Watcher, shared: &Shared, source: &Path
 /// One rebuild, published; says on the terminal what changed. Returns the folders to watch.
 fn build_once(shared: &Shared, source: &Path, quiet: bool) -> Vec<PathBuf> {
     let started = Instant::now();
-    let (built, roots) = rebuild::rebuild(source);
+    let (built, roots) = rebuild::rebuild(source, &|pages| {
+        shared.publish(pages);
+    });
     let problems = match &built {
         Built::Problems(text) => Some(text.clone()),
-        Built::Kit { .. } => None,
+        Built::Kit { .. } | Built::Pages { .. } => None,
     };
     let changed = shared.publish(built);
     let ms = started.elapsed().as_millis();

@@ -4,12 +4,15 @@ use super::state::Built;
 use crate::diag;
 use crate::error::Error;
 use crate::kit;
+use crate::project::model::Output;
 use crate::project::validate;
 use std::path::{Path, PathBuf};
 
 /// Builds the project whose `project.toml` is `source` with every output and language it
-/// configures. Also returns the folders to watch: the project's, and its theme folder.
-pub fn rebuild(source: &Path) -> (Built, Vec<PathBuf>) {
+/// configures. Once it validates, its pages go to `early` first: they are what an admin
+/// watches, and they render in a fraction of the whole kit's time. Also returns the folders
+/// to watch: the project's, and its theme folder.
+pub fn rebuild(source: &Path, early: &dyn Fn(Built)) -> (Built, Vec<PathBuf>) {
     let project_dir = match source.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
@@ -20,6 +23,13 @@ pub fn rebuild(source: &Path) -> (Built, Vec<PathBuf>) {
         Err(error) => return (Built::Problems(problems(error)), roots),
     };
     roots.extend(project.theme.folder.clone());
+    if project.kit.outputs.contains(&Output::Html)
+        && let Ok(pages) = kit::page::render_all(&project, &project.languages)
+    {
+        early(Built::Pages {
+            files: pages.into_iter().map(|f| (f.path, f.bytes)).collect(),
+        });
+    }
     let built = match kit::build(&project, &project.kit.outputs, &project.languages) {
         Ok(kit) => Built::Kit {
             files: kit.files.into_iter().map(|f| (f.path, f.bytes)).collect(),

@@ -17,11 +17,15 @@ pub struct Snapshot {
     pub problems: Option<String>,
 }
 
-/// What a rebuild found: a kit, or the text of what stops it.
+/// What a rebuild found: a kit, its pages ahead of the rest, or the text of what stops it.
 pub enum Built {
     Kit {
         files: BTreeMap<String, Vec<u8>>,
         languages: Vec<String>,
+    },
+    /// The new pages, over the last kit's other files until the whole kit follows.
+    Pages {
+        files: BTreeMap<String, Vec<u8>>,
     },
     Problems(String),
 }
@@ -68,6 +72,16 @@ impl Shared {
                 languages,
                 problems: None,
             },
+            Built::Pages { files } => {
+                let mut all = current.files.clone();
+                all.extend(files);
+                Snapshot {
+                    generation: current.generation,
+                    files: all,
+                    languages: current.languages.clone(),
+                    problems: None,
+                }
+            }
             Built::Problems(text) => Snapshot {
                 generation: current.generation,
                 files: current.files.clone(),
