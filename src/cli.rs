@@ -97,6 +97,9 @@ pub struct BuildArgs {
     /// Wait up to SECS for another build into the same folder, then give up (exit 2)
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     pub wait: u64,
+    /// Rebuild every kit, also those whose inputs and program are unchanged since their last build
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

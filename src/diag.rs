@@ -176,6 +176,25 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// A `project.toml` and the shared files it extends, seen as one text: each file's spans
+/// start at its own base offset, so a span says by itself which file it lies in.
+pub struct Sources<'a> {
+    /// (base offset, file), the base offsets rising.
+    pub files: Vec<(usize, Source<'a>)>,
+}
+
+impl Sources<'_> {
+    pub fn locate(&self, span: Range<usize>) -> Location {
+        let (base, file) = self
+            .files
+            .iter()
+            .rev()
+            .find(|(base, _)| *base <= span.start)
+            .unwrap_or(&self.files[0]);
+        file.locate(span.start - base..span.end.saturating_sub(*base))
+    }
+}
+
 /// A file's text, kept to turn byte ranges into line, column and the line shown.
 pub struct Source<'a> {
     pub path: &'a Path,

@@ -16,7 +16,9 @@ pub mod kit;
 pub mod layout;
 pub mod ledger;
 pub mod lock;
+pub mod parallel;
 pub mod photo;
+pub mod progress;
 pub mod project;
 pub mod qr;
 pub mod reach;
@@ -53,7 +55,10 @@ pub fn run(cli: Cli) -> i32 {
         return 2;
     }
     let result = match cli.command {
-        Command::Build(args) => commands::build::run(&args),
+        Command::Build(args) => {
+            let bar = !quiet && format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            commands::build::run(&args, bar)
+        }
         Command::Check(args) => commands::check::run(&args),
         Command::Serve(args) => commands::serve::run(&args, quiet),
         Command::Status(args) => commands::status::run(&args, format),

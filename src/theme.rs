@@ -6,6 +6,7 @@ use crate::diag::{Diagnostic, Location, Source};
 use serde::Deserialize as _;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Embeds files of `themes/default/` as (path, bytes).
 macro_rules! embed {
@@ -25,6 +26,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/status.html",
     "static/style.css",
     "static/status.css",
+    "static/projects.js",
     "print.toml",
     "fonts/NotoSans-Regular.ttf",
     "fonts/NotoSans-Bold.ttf",
@@ -289,27 +291,58 @@ pub fn builtin_strings(lang: &str) -> Strings {
 
 /// The keys every language must have: those of the default theme's English strings.
 pub fn required_keys() -> Vec<String> {
-    builtin_strings("en").into_keys().collect()
+    builtin_strings("en")
+        .into_keys()
+        .filter(|k| !OPTIONAL_KEYS.contains(&k.as_str()))
+        .collect()
 }
 
+/// Strings added after projects wrote their own strings files: a language that lacks them
+/// uses the English ones, so an update breaks no project.
+pub const OPTIONAL_KEYS: [&str; 4] = [
+    "projects_search",
+    "projects_matching",
+    "projects_none",
+    "projects_group_main",
+];
+
 /// Builds the theme: default files, overridden by `folder` (when the project names one),
-/// strings for each language, templates compiled. Problems go to `diags`.
+/// strings for each language, templates compiled. Problems go to `diags`. Projects whose
+/// theme files, own strings files and languages are the same share one theme: it is built
+/// once per run (fonts parsed, templates compiled) and held once.
 pub fn load(
     folder: Option<&Path>,
     project_dir: &Path,
     languages: &[String],
     language_at: &dyn Fn(&str) -> Location,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Theme> {
+) -> Option<Arc<Theme>> {
     let before = diags.len();
-    let mut files = default_files();
+    let mut overrides = BTreeMap::new();
     if let Some(folder) = folder {
-        read_folder(folder, &mut files, diags);
+        read_folder(folder, &mut overrides, diags);
     }
-    let strings = languages
+    let own: Vec<Option<ThemeFile>> = languages
         .iter()
         .map(|lang| {
-            let merged = language_strings(&files, project_dir, lang, language_at, diags);
+            let path = project_dir.join("i18n").join(format!("{lang}.toml"));
+            read_strings_file(&path, diags).map(|bytes| ThemeFile { bytes, origin: path })
+        })
+        .collect();
+    if diags.len() != before {
+        return None;
+    }
+    let key = cache_key(folder, &overrides, languages, &own);
+    if let Some(theme) = cache::get(&key) {
+        return Some(theme);
+    }
+    let mut files = default_files();
+    files.extend(overrides);
+    let strings = languages
+        .iter()
+        .zip(own)
+        .map(|(lang, own)| {
+            let merged = language_strings(&files, own, lang, language_at, diags);
             (lang.clone(), merged)
         })
         .collect();
@@ -317,14 +350,70 @@ pub fn load(
     let fonts = load_fonts(&files, diags);
     let templates = compile_templates(&files, diags);
     let (print, fonts) = (print?, fonts?);
-    (diags.len() == before).then_some(Theme {
+    let theme = Arc::new(Theme {
         files,
         templates,
         strings,
         print,
         fonts,
         folder: folder.map(Path::to_path_buf),
-    })
+    });
+    (diags.len() == before).then(|| cache::put(key, theme))
+}
+
+/// What makes two themes the same: the folder, its files, the languages and the project's
+/// own strings files, byte for byte.
+fn cache_key(
+    folder: Option<&Path>,
+    overrides: &BTreeMap<String, ThemeFile>,
+    languages: &[String],
+    own: &[Option<ThemeFile>],
+) -> [u8; 32] {
+    use sha2::Digest as _;
+    let mut hash = sha2::Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    part(folder.map_or(&b""[..], |f| f.as_os_str().as_encoded_bytes()));
+    for (name, file) in overrides {
+        part(name.as_bytes());
+        part(&file.bytes);
+    }
+    for (lang, file) in languages.iter().zip(own) {
+        part(lang.as_bytes());
+        match file {
+            Some(file) => {
+                part(file.origin.as_os_str().as_encoded_bytes());
+                part(&file.bytes);
+            }
+            None => part(b"-"),
+        }
+    }
+    hash.finalize().into()
+}
+
+/// The themes built in this run, the most recent few (a long `serve` edits its theme often).
+mod cache {
+    use super::Theme;
+    use std::sync::{Arc, Mutex};
+
+    const KEEP: usize = 8;
+    static THEMES: Mutex<Vec<([u8; 32], Arc<Theme>)>> = Mutex::new(Vec::new());
+
+    pub fn get(key: &[u8; 32]) -> Option<Arc<Theme>> {
+        let themes = THEMES.lock().unwrap_or_else(|e| e.into_inner());
+        themes.iter().find(|(k, _)| k == key).map(|(_, t)| Arc::clone(t))
+    }
+
+    pub fn put(key: [u8; 32], theme: Arc<Theme>) -> Arc<Theme> {
+        let mut themes = THEMES.lock().unwrap_or_else(|e| e.into_inner());
+        if themes.len() >= KEEP {
+            themes.remove(0);
+        }
+        themes.push((key, Arc::clone(&theme)));
+        theme
+    }
 }
 
 /// A theme folder's files over the default ones; links are refused.
@@ -391,18 +480,13 @@ fn read_strings_file(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<Vec<u8>
 /// names the keys still missing.
 fn language_strings(
     files: &BTreeMap<String, ThemeFile>,
-    project_dir: &Path,
+    project_file: Option<ThemeFile>,
     lang: &str,
     language_at: &dyn Fn(&str) -> Location,
     diags: &mut Vec<Diagnostic>,
 ) -> Strings {
     let mut merged = Strings::new();
     let theme_file = files.get(&format!("i18n/{lang}.toml")).cloned();
-    let project_file = project_dir.join("i18n").join(format!("{lang}.toml"));
-    let project_file = read_strings_file(&project_file, diags).map(|bytes| ThemeFile {
-        bytes,
-        origin: project_file,
-    });
     let mut last_origin = None;
     for file in [theme_file, project_file].into_iter().flatten() {
         if let Some(parsed) = parse_strings(&file, diags) {

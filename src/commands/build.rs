@@ -4,11 +4,13 @@ use crate::diag::{Diagnostic, display_path};
 use crate::error::{Error, Result};
 use crate::kit;
 use crate::project::model::Output;
+use crate::kit::fingerprint::Hasher;
 use crate::project::{self, Project};
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub fn run(args: &BuildArgs) -> Result<Outcome> {
+pub fn run(args: &BuildArgs, progress: bool) -> Result<Outcome> {
     // Ctrl-C or SIGTERM stops the build between two steps, so nothing half-written stays.
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -17,49 +19,141 @@ pub fn run(args: &BuildArgs) -> Result<Outcome> {
     }
     let stopped = || stop.load(Ordering::Relaxed);
     let sources = project::discover(&args.projects)?;
-    let mut projects = Vec::new();
+    // Every project is judged before anything is written; an unchanged kit is not.
+    let hasher = Mutex::new(Hasher::default());
+    let plans = crate::parallel::map(&sources, |source| plan(args, source, &hasher));
     let mut diagnostics = Vec::new();
-    for source in &sources {
-        match project::validate::load(source) {
-            Ok((p, warnings)) => {
-                diagnostics.extend(warnings);
-                projects.push(p);
-            }
-            Err(Error::Invalid(d)) => diagnostics.extend(d),
-            Err(e) => return Err(e),
-        }
-    }
-    diagnostics.extend(project::unique_ids(
-        projects.iter().map(|p| (p.id.as_str(), &p.places.id)),
-    ));
-    refuse_errors(&diagnostics)?;
-
-    // Render everything in memory first: nothing is written unless every kit renders.
     let mut kits = Vec::new();
-    for p in &projects {
-        if stopped() {
-            return Err(Error::Interrupted);
-        }
-        let (outputs, languages) = selection(args, p)?;
-        match kit::build(p, &outputs, &languages) {
-            Ok(mut kit) => {
-                diagnostics.append(&mut kit.warnings);
-                kits.push((p, kit));
+    for plan in plans {
+        match plan? {
+            Plan::Unchanged(kept) => kits.push(Kit::Unchanged(kept)),
+            Plan::Build(project, warnings) => {
+                diagnostics.extend(warnings);
+                kits.push(Kit::Build(project));
             }
-            Err(Error::Invalid(d)) => diagnostics.extend(d),
-            Err(e) => return Err(e),
+            Plan::Refused(found) => diagnostics.extend(found),
         }
     }
+    let places: Vec<(&str, &crate::diag::Location)> = kits
+        .iter()
+        .filter_map(|k| match k {
+            Kit::Build(p) => Some((p.id.as_str(), &p.places.id)),
+            Kit::Unchanged(_) => None,
+        })
+        .collect();
+    diagnostics.extend(project::unique_ids(places.into_iter()));
     refuse_errors(&diagnostics)?;
-    let index = if projects.len() > 1 {
-        let refs: Vec<&Project> = projects.iter().collect();
-        Some(kit::page::projects_index(&refs)?)
-    } else {
-        None
-    };
-    let mut outcome = write(args, &kits, index.as_deref(), &stopped)?;
+    std::fs::create_dir_all(&args.output)
+        .map_err(Error::io("create the output folder", &args.output))?;
+    // One build writes into a folder at a time; a second waits for it.
+    let _held = crate::lock::acquire(
+        &args.output,
+        "the output folder",
+        std::time::Duration::from_secs(args.wait),
+        &stopped,
+    )?;
+    let bar = crate::progress::Bar::new(progress, kits.iter().filter(|k| k.builds()).count());
+    let staged = crate::parallel::map(&kits, |kit| {
+        let staged = stage(args, kit, &stopped);
+        bar.advance(kit.builds());
+        staged
+    });
+    bar.finish();
+    let mut outcome = commit(args, &sources, &kits, staged, &mut diagnostics, &stopped)?;
     outcome.diagnostics = diagnostics;
     Ok(outcome)
+}
+
+/// What a build does with one project.
+enum Plan {
+    /// Its kit was built from these same inputs: left as it is.
+    Unchanged(Kept),
+    /// Valid: build its kit (with these warnings).
+    Build(Box<Project>, Vec<Diagnostic>),
+    /// These problems refuse the build.
+    Refused(Vec<Diagnostic>),
+}
+
+/// A kit left as it is.
+struct Kept {
+    id: String,
+    name: String,
+}
+
+enum Kit {
+    Unchanged(Kept),
+    Build(Box<Project>),
+}
+
+impl Kit {
+    fn builds(&self) -> bool {
+        matches!(self, Kit::Build(_))
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Kit::Unchanged(k) => &k.id,
+            Kit::Build(p) => &p.id,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Kit::Unchanged(k) => &k.name,
+            Kit::Build(p) => &p.name,
+        }
+    }
+}
+
+/// Reads one project and decides: unchanged (only its settings are parsed, for its id),
+/// to build (validated, its inputs recorded), or refused.
+fn plan(args: &BuildArgs, source: &Path, hasher: &Mutex<Hasher>) -> Result<Plan> {
+    let (config, mut diags) = project::config::read(source)?;
+    let config = match config {
+        Some(config) if !diags.iter().any(Diagnostic::is_error) => config,
+        _ => return Ok(Plan::Refused(diags)),
+    };
+    let kit_dir = args.output.join(config.project.id.get_ref());
+    let selection = selection_key(args);
+    let lock = || hasher.lock().unwrap_or_else(|e| e.into_inner());
+    if !args.force
+        && let Some(kept) = lock().unchanged(&kit_dir, &config.dir, &selection)
+    {
+        let id = config.project.id.get_ref().clone();
+        return Ok(Plan::Unchanged(Kept { id, name: kept.name }));
+    }
+    let project = project::validate::validate(&config, &mut diags);
+    crate::diag::sort(&mut diags);
+    match project {
+        Some(mut p) if !diags.iter().any(Diagnostic::is_error) => {
+            p.record = Some(lock().record(&config.dir, &p.inputs, &selection, &p.name));
+            Ok(Plan::Build(Box::new(p), diags))
+        }
+        _ => Ok(Plan::Refused(diags)),
+    }
+}
+
+/// What `--only` and `--lang` picked, as the fingerprint records it.
+fn selection_key(args: &BuildArgs) -> String {
+    format!("only={:?} lang={:?}", args.only, args.lang)
+}
+
+/// A kit rendered and written beside its folder, with its report; `None` if unchanged.
+type Staged = Option<(kit::write::Staged, kit::Kit)>;
+
+fn stage(args: &BuildArgs, kit: &Kit, stopped: &dyn Fn() -> bool) -> Result<Staged> {
+    let Kit::Build(p) = kit else {
+        return Ok(None);
+    };
+    if stopped() {
+        return Err(Error::Interrupted);
+    }
+    let (outputs, languages) = selection(args, p)?;
+    let mut built = kit::build(p, &outputs, &languages)?;
+    let staged = kit::write::stage(&args.output, &p.id, &built.files, stopped)?;
+    // The files are on disk now; only the report stays in memory.
+    built.files = vec![kit::KitFile::new("", Vec::new(), vec![]); built.files.len()];
+    Ok(Some((staged, built)))
 }
 
 /// Errors refuse the build; warnings are reported with it.
@@ -72,47 +166,114 @@ fn refuse_errors(diagnostics: &[Diagnostic]) -> Result<()> {
     Ok(())
 }
 
-/// Writes the kits (and the index of several), then verifies them if asked.
-fn write(
+/// Once every kit rendered, swaps them all in (or, if one failed, none: the staged kits
+/// remove themselves), writes the index of several, and verifies them if asked.
+fn commit(
     args: &BuildArgs,
-    kits: &[(&Project, kit::Kit)],
-    index: Option<&str>,
+    sources: &[PathBuf],
+    kits: &[Kit],
+    staged: Vec<Result<Staged>>,
+    diagnostics: &mut Vec<Diagnostic>,
     stopped: &dyn Fn() -> bool,
 ) -> Result<Outcome> {
-    std::fs::create_dir_all(&args.output)
-        .map_err(Error::io("create the output folder", &args.output))?;
-    // One build writes into a folder at a time; a second waits for it.
-    let _held = crate::lock::acquire(
-        &args.output,
-        "the output folder",
-        std::time::Duration::from_secs(args.wait),
-        stopped,
-    )?;
+    let mut ready = Vec::new();
+    let mut failure = None;
+    for result in staged {
+        match result {
+            Ok(s) => ready.push(s),
+            Err(Error::Invalid(found)) => diagnostics.extend(found),
+            Err(e) => failure = failure.or(Some(e)),
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    refuse_errors(diagnostics)?;
+    if stopped() {
+        return Err(Error::Interrupted);
+    }
     let mut text = String::new();
     let mut built = Vec::new();
-    for (p, kit) in kits {
-        let (target, warning) = kit::write::write_kit(&args.output, &p.id, &kit.files, stopped)?;
-        if let Some(warning) = warning {
-            eprintln!("warning: {warning}");
-        }
-        text.push_str(&format!(
-            "built {} → {} ({} files)\n",
-            p.id,
-            display_path(&target),
-            kit.files.len()
-        ));
-        for note in &kit.notes {
-            text.push_str(&format!("  note: {note}\n"));
-        }
-        built.push(serde_json::json!({"project": p.id, "dir": display_path(&target), "files": kit.files.len(), "notes": kit.notes}));
+    for (kit, staged) in kits.iter().zip(ready) {
+        let report = report(kit, staged, &args.output, diagnostics)?;
+        text.push_str(&report.0);
+        built.push(report.1);
     }
-    if let Some(index) = index {
-        kit::write::write_index(&args.output, index)?;
-        text.push_str(&format!(
-            "wrote {}\n",
-            display_path(&args.output.join("index.html"))
-        ));
+    if kits.len() > 1 {
+        index(args, sources, kits, &mut text)?;
     }
+    finish(args, kits, text, built)
+}
+
+/// Swaps one kit in and says what happened to it.
+fn report(
+    kit: &Kit,
+    staged: Staged,
+    output: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(String, serde_json::Value)> {
+    let dir = display_path(&output.join(kit.id()));
+    let Some((staged, mut built)) = staged else {
+        let text = format!("unchanged {} → {dir} (its inputs are the same; --force rebuilds it)\n", kit.id());
+        let json = serde_json::json!({"project": kit.id(), "dir": dir, "unchanged": true});
+        return Ok((text, json));
+    };
+    let (_, warning) = staged.commit()?;
+    if let Some(warning) = warning {
+        eprintln!("warning: {warning}");
+    }
+    diagnostics.append(&mut built.warnings);
+    let files = built.files.len();
+    let mut text = format!("built {} → {dir} ({files} files)\n", kit.id());
+    for note in &built.notes {
+        text.push_str(&format!("  note: {note}\n"));
+    }
+    let json = serde_json::json!({"project": kit.id(), "dir": dir, "files": files, "notes": built.notes, "unchanged": false});
+    Ok((text, json))
+}
+
+/// `DIR/index.html` for several kits, grouped by the folder each was found in. Its page
+/// takes the theme of the first kit built now, else of the first project.
+fn index(args: &BuildArgs, sources: &[PathBuf], kits: &[Kit], text: &mut String) -> Result<()> {
+    let paths: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
+    let groups = kit::page::groups(&paths);
+    let listed: Vec<kit::page::Listed> = kits
+        .iter()
+        .zip(groups)
+        .map(|(k, group)| kit::page::Listed {
+            id: k.id().to_string(),
+            name: k.name().to_string(),
+            group,
+        })
+        .collect();
+    let first = kits.iter().find_map(|k| match k {
+        Kit::Build(p) => Some(p.as_ref()),
+        Kit::Unchanged(_) => None,
+    });
+    let loaded;
+    let first = match first {
+        Some(p) => p,
+        None => {
+            loaded = project::validate::load(&sources[0])?.0;
+            &loaded
+        }
+    };
+    let page = kit::page::projects_index(first, &listed)?;
+    kit::write::write_index(&args.output, &page)?;
+    text.push_str(&format!(
+        "wrote {}\n",
+        display_path(&args.output.join("index.html"))
+    ));
+    Ok(())
+}
+
+/// The outcome, after verifying every kit if asked.
+fn finish(
+    args: &BuildArgs,
+    kits: &[Kit],
+    mut text: String,
+    built: Vec<serde_json::Value>,
+) -> Result<Outcome> {
     if !args.verify {
         return Ok(Outcome {
             text,
@@ -120,7 +281,7 @@ fn write(
             ..Outcome::default()
         });
     }
-    let dirs: Vec<std::path::PathBuf> = kits.iter().map(|(p, _)| args.output.join(&p.id)).collect();
+    let dirs: Vec<PathBuf> = kits.iter().map(|k| args.output.join(k.id())).collect();
     let verified = super::verify::run(&dirs, false)?;
     text.push_str(&verified.text);
     Ok(Outcome {

@@ -70,12 +70,30 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         ids.iter().map(|(id, at)| (id.as_str(), at)),
     ));
     if projects.len() > 1 && projects.len() == sources.len() {
-        let refs: Vec<&Project> = projects.iter().collect();
-        if let Err(Error::Invalid(found)) = crate::kit::page::projects_index(&refs) {
+        if let Err(Error::Invalid(found)) = projects_index(&projects) {
             all.extend(found);
         }
     }
     Ok(report(all, sources.len(), ledgers, args.deny_warnings))
+}
+
+/// `DIR/index.html` as `build` renders it for these projects, to judge the template.
+fn projects_index(projects: &[Project]) -> Result<String> {
+    use crate::kit::page::{self, Listed};
+    let sources: Vec<&std::path::Path> = projects.iter().map(|p| p.source.as_path()).collect();
+    let listed: Vec<Listed> = projects
+        .iter()
+        .zip(page::groups(&sources))
+        .map(|(p, group)| Listed {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            group,
+        })
+        .collect();
+    match projects.first() {
+        Some(first) => page::projects_index(first, &listed),
+        None => Ok(String::new()),
+    }
 }
 
 fn report(all: Vec<Diagnostic>, projects: usize, ledgers: usize, deny_warnings: bool) -> Outcome {

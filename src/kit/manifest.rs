@@ -14,6 +14,9 @@ pub struct Manifest {
     pub generator: String,
     pub files: Vec<FileEntry>,
     pub codes: BTreeMap<String, CodeEntry>,
+    /// What `build` made the kit from, so an unchanged kit is left as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<super::fingerprint::Inputs>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -72,6 +75,7 @@ pub fn render(project: &Project, files: &[KitFile]) -> KitFile {
                 (name.as_str().to_string(), entry)
             })
             .collect(),
+        inputs: project.record.clone(),
     };
     let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     json.push('\n');

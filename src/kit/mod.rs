@@ -2,6 +2,7 @@
 //! `write` puts them on disk.
 
 pub mod email;
+pub mod fingerprint;
 pub mod image;
 pub mod manifest;
 pub mod page;

@@ -13,14 +13,39 @@ const GENERATOR_MARK: &str = "<meta name=\"generator\" content=\"mobileid-kit\">
 
 /// Writes a kit into `out_dir/<id>/`. The caller holds the output folder's lock. Returns
 /// the kit's folder and, when the old kit could not be removed after the swap, a warning
-/// (the new kit is in place either way). The admin's files in the old kit move into the new
-/// one only once it is in place, so no failure can take them with a temp folder.
+/// (the new kit is in place either way).
 pub fn write_kit(
     out_dir: &Path,
     id: &str,
     files: &[KitFile],
     stop: &dyn Fn() -> bool,
 ) -> Result<(PathBuf, Option<String>)> {
+    stage(out_dir, id, files, stop)?.commit()
+}
+
+/// A kit written beside its target, not yet swapped in; dropped, it removes itself.
+pub struct Staged {
+    building: Building,
+    target: PathBuf,
+    previous: PathBuf,
+}
+
+impl Staged {
+    /// Swaps the kit in. The admin's files in the old kit move into the new one only once
+    /// it is in place, so no failure can take them with a temp folder.
+    pub fn commit(mut self) -> Result<(PathBuf, Option<String>)> {
+        let warning = swap_in(&mut self.building, &self.target, &self.previous)?;
+        Ok((self.target, warning))
+    }
+}
+
+/// Writes a kit into a temp folder beside `out_dir/<id>/`, with the old kit's folders.
+pub fn stage(
+    out_dir: &Path,
+    id: &str,
+    files: &[KitFile],
+    stop: &dyn Fn() -> bool,
+) -> Result<Staged> {
     std::fs::create_dir_all(out_dir).map_err(Error::io("create the output folder", out_dir))?;
     let target = out_dir.join(id);
     let previous = out_dir.join(format!(".{id}.previous"));
@@ -48,7 +73,7 @@ pub fn write_kit(
             why: InTheWay::NotOurs,
         });
     }
-    let mut building = Building::new(building_dir)?;
+    let building = Building::new(building_dir)?;
     for file in files {
         if stop() {
             return Err(Error::Interrupted);
@@ -60,8 +85,11 @@ pub fn write_kit(
         std::fs::write(&path, &file.bytes).map_err(Error::io("write", &path))?;
     }
     keep_folders(&target, &building.dir, &folders)?;
-    let warning = swap_in(&mut building, &target, &previous)?;
-    Ok((target, warning))
+    Ok(Staged {
+        building,
+        target,
+        previous,
+    })
 }
 
 /// The temp folder a kit is written into; removed again unless it was swapped in, so a

@@ -3,7 +3,8 @@
 //! the offending key.
 
 use super::model::{Output, Paper, PosterSize, Stock};
-use crate::diag::{Diagnostic, Source, did_you_mean};
+use super::extends::{self, ChainFile};
+use crate::diag::{Diagnostic, Source, Sources, did_you_mean};
 use crate::error::{Error, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -135,14 +136,34 @@ pub struct Config {
     pub email: EmailSection,
     /// Span of a `[[users]]` table, if any (E003).
     pub users: Option<Range<usize>>,
+    /// The shared files `extends` names, nearest first; their spans follow the site's text.
+    pub shared: Vec<ChainFile>,
 }
 
 impl Config {
-    pub fn source(&self) -> Source<'_> {
-        Source {
+    /// Where a span lies: in `project.toml` or one of the shared files.
+    pub fn source(&self) -> Sources<'_> {
+        let site = Source {
             path: &self.path,
             text: &self.text,
-        }
+        };
+        let mut files = vec![(0, site)];
+        files.extend(super::extends::sources(&self.shared).files);
+        Sources { files }
+    }
+
+    /// The folder a path set at `span` resolves against: that of the file that set it.
+    pub fn dir_of(&self, span: &Range<usize>) -> &Path {
+        self.shared
+            .iter()
+            .rev()
+            .find(|f| f.base <= span.start)
+            .map_or(&self.dir, |f| &f.dir)
+    }
+
+    /// Every settings file read: `project.toml` and the shared files.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.path.as_path()).chain(self.shared.iter().map(|f| f.path.as_path()))
     }
 
     /// `[project] languages`, the first the default.
@@ -214,8 +235,12 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> (Option<Config>, Vec<Diagnostic>
 }
 
 fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -> Option<Config> {
-    let src = Source { path, text: &text };
-    let (root, errors) = DeTable::parse_recoverable(&text);
+    let site = ChainFile::new(path, text, 0);
+    let src = Source {
+        path,
+        text: &site.text,
+    };
+    let (root, errors) = DeTable::parse_recoverable(&site.text);
     if !errors.is_empty() {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
@@ -231,10 +256,58 @@ fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -
         return None;
     }
     let root_span = root.span();
-    let root = root.into_inner();
+    let mut root = root.into_inner();
+    let shared = extends::read_chain(&site, &root, diags);
+    let mut all = vec![(0, src)];
+    all.extend(extends::sources(&shared).files);
+    let src = Sources { files: all };
+    for file in &shared {
+        extends::merge(&mut root, file, &src, diags);
+    }
+    let sections = parse_sections(&src, root, &root_span, diags)?;
+    let (project, activation, apps, registration, ids, contact, kit, email, users) = sections;
+    Some(Config {
+        path: path.to_path_buf(),
+        dir,
+        project,
+        activation,
+        apps,
+        registration,
+        ids,
+        contact,
+        kit,
+        email,
+        users,
+        text: site.text,
+        shared,
+    })
+}
+
+/// The sections of a `project.toml`, as parsed.
+type Sections = (
+    ProjectSection,
+    ActivationSection,
+    AppsSection,
+    RegistrationSection,
+    IdsSection,
+    ContactSection,
+    KitSection,
+    EmailSection,
+    Option<Range<usize>>,
+);
+
+fn parse_sections(
+    src: &Sources,
+    root: DeTable,
+    root_span: &Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Sections> {
     let mut sections: std::collections::HashMap<&str, Spanned<DeValue>> = Default::default();
     for (key, value) in root {
         let name = key.get_ref().as_ref();
+        if name == extends::KEY {
+            continue;
+        }
         match SECTIONS.iter().find(|s| **s == name) {
             Some(known) => {
                 sections.insert(known, value);
@@ -251,39 +324,30 @@ fn parse(path: &Path, dir: PathBuf, text: String, diags: &mut Vec<Diagnostic>) -
         }
     }
     let mut take = |name: &str| sections.remove(name);
-    let project = required::<ProjectSection>(&src, "project", take("project"), &root_span, diags);
-    let activation = required(&src, "activation", take("activation"), &root_span, diags);
-    let apps = required(&src, "apps", take("apps"), &root_span, diags);
-    let registration = required(
-        &src,
-        "registration",
-        take("registration"),
-        &root_span,
-        diags,
-    );
-    let ids = required(&src, "ids", take("ids"), &root_span, diags);
-    let contact = optional(&src, "contact", take("contact"), diags);
-    let kit = optional(&src, "kit", take("kit"), diags);
-    let email = optional(&src, "email", take("email"), diags);
+    let project = required::<ProjectSection>(src, "project", take("project"), root_span, diags);
+    let activation = required(src, "activation", take("activation"), root_span, diags);
+    let apps = required(src, "apps", take("apps"), root_span, diags);
+    let registration = required(src, "registration", take("registration"), root_span, diags);
+    let ids = required(src, "ids", take("ids"), root_span, diags);
+    let contact = optional(src, "contact", take("contact"), diags);
+    let kit = optional(src, "kit", take("kit"), diags);
+    let email = optional(src, "email", take("email"), diags);
     let users = take("users").map(|v| v.span());
-    Some(Config {
-        path: path.to_path_buf(),
-        dir,
-        project: project?,
-        activation: activation?,
-        apps: apps?,
-        registration: registration?,
-        ids: ids?,
-        contact: contact?,
-        kit: kit?,
-        email: email?,
+    Some((
+        project?,
+        activation?,
+        apps?,
+        registration?,
+        ids?,
+        contact?,
+        kit?,
+        email?,
         users,
-        text,
-    })
+    ))
 }
 
 fn required<T: DeserializeOwned>(
-    src: &Source,
+    src: &Sources,
     name: &str,
     value: Option<Spanned<DeValue>>,
     root_span: &Range<usize>,
@@ -305,7 +369,7 @@ fn required<T: DeserializeOwned>(
 }
 
 fn optional<T: DeserializeOwned + Default>(
-    src: &Source,
+    src: &Sources,
     name: &str,
     value: Option<Spanned<DeValue>>,
     diags: &mut Vec<Diagnostic>,
@@ -319,7 +383,7 @@ fn optional<T: DeserializeOwned + Default>(
 /// Deserializes one section. On an error it reports it, drops the offending key and tries
 /// again, so every unknown key and wrong type of the section is reported in one run.
 fn section<T: DeserializeOwned>(
-    src: &Source,
+    src: &Sources,
     name: &str,
     mut value: Spanned<DeValue>,
     diags: &mut Vec<Diagnostic>,
@@ -395,7 +459,7 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// Turns a serde message into a sentence with a fix.
 fn describe(
-    src: &Source,
+    src: &Sources,
     section: &str,
     key: Option<&str>,
     message: &str,
@@ -461,7 +525,7 @@ fn check_values(config: &Config, diags: &mut Vec<Diagnostic>) {
 
 /// Where the second pass reports to.
 struct Report<'a> {
-    src: Source<'a>,
+    src: Sources<'a>,
     diags: &'a mut Vec<Diagnostic>,
 }
 

@@ -1,6 +1,7 @@
 //! Reading a project: `config` parses `project.toml`, `validate` turns it into the model.
 
 pub mod config;
+pub mod extends;
 pub mod model;
 pub mod paths;
 pub mod stand_in;

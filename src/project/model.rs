@@ -272,7 +272,7 @@ pub struct Project {
     pub email_to: Option<(Option<String>, String)>,
     pub ids_first: u64,
     pub kit: KitSettings,
-    pub theme: Theme,
+    pub theme: std::sync::Arc<Theme>,
     /// language → instructions Markdown with the variables filled in
     pub instructions: BTreeMap<String, String>,
     /// language → the instructions file it came from (for diagnostics of the layout)
@@ -281,6 +281,11 @@ pub struct Project {
     pub places: Places,
     /// Stand-ins written by `init` remain (W010): every output says DRAFT.
     pub draft: bool,
+    /// Every file validation read or looked for (settings, images, instructions, theme
+    /// files, strings files), for the kit's fingerprint.
+    pub inputs: Vec<PathBuf>,
+    /// What `build` records in `manifest.json` about these inputs; `None` elsewhere.
+    pub record: Option<crate::kit::fingerprint::Inputs>,
 }
 
 /// Where the values that decide whether the kit fits were set.

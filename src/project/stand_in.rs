@@ -5,7 +5,7 @@
 
 use super::config::Config;
 use super::model::Codes;
-use crate::diag::{Diagnostic, Source};
+use crate::diag::{Diagnostic, Sources};
 use std::ops::Range;
 
 pub const ACTIVATION: &str = "REPLACE-WITH-THE-ACTIVATION-CODE-FROM-MANAGER";
@@ -28,7 +28,7 @@ pub fn is_stand_in(payload: &str) -> bool {
 
 /// W010 for each code that still carries a stand-in, at the key that gives it. Returns
 /// whether the kit is a draft.
-pub fn check(config: &Config, src: &Source, codes: &Codes, diags: &mut Vec<Diagnostic>) -> bool {
+pub fn check(config: &Config, src: &Sources, codes: &Codes, diags: &mut Vec<Diagnostic>) -> bool {
     let apps = &config.apps;
     let activation = &config.activation;
     let span = |a: &Option<toml::Spanned<String>>, b: &Option<toml::Spanned<String>>| {

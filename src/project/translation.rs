@@ -5,7 +5,7 @@
 
 use super::config::Config;
 use super::validate::Instructions;
-use crate::diag::{Diagnostic, Source};
+use crate::diag::{Diagnostic, Source, Sources};
 use crate::theme::{self, Theme};
 use std::collections::{BTreeMap, HashSet};
 
@@ -15,7 +15,7 @@ const COPIED: f32 = 0.5;
 /// Checks every configured language; `instructions` holds each one's file and raw text.
 pub fn check(
     config: &Config,
-    src: &Source,
+    src: &Sources,
     theme: &Theme,
     instructions: &BTreeMap<String, Instructions>,
     diags: &mut Vec<Diagnostic>,

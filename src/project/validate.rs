@@ -6,7 +6,7 @@ use super::model::{
     Codes, Contact, KitSettings, Output, Paper, Places, PosterSize, Project, Stock,
 };
 use super::paths::{self, PathProblem};
-use crate::diag::{Diagnostic, Source};
+use crate::diag::{Diagnostic, Source, Sources};
 use crate::error::{Error, Result};
 use crate::qr::{Ec, Matrix};
 use std::collections::BTreeMap;
@@ -60,6 +60,8 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
     }
     let codes = codes?;
     let draft = super::stand_in::check(config, &src, &codes, diags);
+    let theme = theme?;
+    let inputs = inputs(config, &theme, &read);
     Some(Project {
         source: config.path.clone(),
         id: config.project.id.get_ref().clone(),
@@ -72,7 +74,7 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         email_to: mailbox(&config.email.to),
         ids_first: *config.ids.first.get_ref(),
         kit,
-        theme: theme?,
+        theme,
         instruction_files: read
             .iter()
             .map(|(l, r)| (l.clone(), r.path.clone()))
@@ -80,7 +82,33 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
         instructions: read.into_iter().map(|(l, r)| (l, r.filled)).collect(),
         places: places(config, &src),
         draft,
+        inputs,
+        record: None,
     })
+}
+
+/// Every file the project was read from, and those looked for that may appear (a
+/// project's own strings file, a theme file added to its folder).
+fn inputs(
+    config: &Config,
+    theme: &crate::theme::Theme,
+    read: &BTreeMap<String, Instructions>,
+) -> Vec<PathBuf> {
+    let mut inputs: Vec<PathBuf> = config.files().map(PathBuf::from).collect();
+    let (a, apps) = (&config.activation, &config.apps);
+    for image in [&a.qr, &apps.app_store_qr, &apps.google_play_qr].into_iter().flatten() {
+        inputs.push(config.dir_of(&image.span()).join(image.get_ref()));
+    }
+    inputs.extend(read.values().map(|r| r.path.clone()));
+    if let Some(folder) = &theme.folder {
+        inputs.push(folder.clone());
+        let own = theme.files.values().filter(|f| f.origin.starts_with(folder));
+        inputs.extend(own.map(|f| f.origin.clone()));
+    }
+    for lang in theme.strings.keys() {
+        inputs.push(config.dir.join("i18n").join(format!("{lang}.toml")));
+    }
+    inputs
 }
 
 fn mailbox(address: &Option<Spanned<String>>) -> Option<(Option<String>, String)> {
@@ -88,7 +116,7 @@ fn mailbox(address: &Option<Spanned<String>>) -> Option<(Option<String>, String)
 }
 
 /// The four codes, each encoded once.
-fn codes(config: &Config, src: &Source, ec: Ec, diags: &mut Vec<Diagnostic>) -> Option<Codes> {
+fn codes(config: &Config, src: &Sources, ec: Ec, diags: &mut Vec<Diagnostic>) -> Option<Codes> {
     let apps = &config.apps;
     let app_store = store_code(
         config,
@@ -129,10 +157,10 @@ fn codes(config: &Config, src: &Source, ec: Ec, diags: &mut Vec<Diagnostic>) -> 
 /// The theme the project names, with the strings of its languages.
 pub fn theme(
     config: &Config,
-    src: &Source,
+    src: &Sources,
     languages: &[String],
     diags: &mut Vec<Diagnostic>,
-) -> Option<crate::theme::Theme> {
+) -> Option<std::sync::Arc<crate::theme::Theme>> {
     let dir = match &config.project.theme {
         Some(theme) if theme.get_ref() != crate::theme::DEFAULT_NAME => {
             Some(resolve(config, src, "theme folder", theme, diags)?)
@@ -144,7 +172,7 @@ pub fn theme(
 }
 
 /// Where a language is named in `[project] languages`.
-pub fn language_place(config: &Config, src: &Source, lang: &str) -> crate::diag::Location {
+pub fn language_place(config: &Config, src: &Sources, lang: &str) -> crate::diag::Location {
     let languages = &config.project.languages;
     let entry = languages.get_ref().iter().find(|l| l.get_ref() == lang);
     src.locate(entry.map_or(languages.span(), |l| l.span()))
@@ -185,7 +213,7 @@ fn kit_settings(config: &Config, ec: Ec) -> KitSettings {
 }
 
 /// Where the values the layout may blame were set.
-fn places(config: &Config, src: &Source) -> Places {
+fn places(config: &Config, src: &Sources) -> Places {
     let whole_file = || src.locate(0..0);
     Places {
         id: src.locate(config.project.id.span()),
@@ -237,14 +265,14 @@ pub struct Instructions {
 
 fn instructions_for(
     config: &Config,
-    src: &Source,
+    src: &Sources,
     lang: &str,
     vars: &tera::Context,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Instructions> {
     let setting = &config.registration.instructions;
     let relative = setting.get_ref().replace("{lang}", lang);
-    let path = match paths::resolve(&config.dir, &relative) {
+    let path = match paths::resolve(config.dir_of(&setting.span()), &relative) {
         Ok(path) => path,
         Err(PathProblem::Missing) => {
             diags.push(
@@ -316,12 +344,12 @@ fn instructions_for(
 
 fn resolve(
     config: &Config,
-    src: &Source,
+    src: &Sources,
     what: &str,
     value: &Spanned<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PathBuf> {
-    match paths::resolve(&config.dir, value.get_ref()) {
+    match paths::resolve(config.dir_of(&value.span()), value.get_ref()) {
         Ok(path) => Some(path),
         Err(problem) => {
             let (message, help) = problem.describe(what, value.get_ref());
@@ -338,7 +366,7 @@ fn resolve(
 /// Reads a QR image named in project.toml and decodes its one code.
 fn image_payload(
     config: &Config,
-    src: &Source,
+    src: &Sources,
     what: &str,
     image: &Spanned<String>,
     diags: &mut Vec<Diagnostic>,
@@ -362,7 +390,7 @@ fn image_payload(
 
 fn store_code(
     config: &Config,
-    src: &Source,
+    src: &Sources,
     store: &str,
     link: &Option<Spanned<String>>,
     image: &Option<Spanned<String>>,
@@ -397,7 +425,7 @@ fn store_code(
 fn encode<T>(
     payload: &str,
     ec: Ec,
-    src: &Source,
+    src: &Sources,
     at: &Spanned<T>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Matrix> {
@@ -423,7 +451,7 @@ fn encode<T>(
 /// on every flyer.
 fn check_glyphs(
     config: &Config,
-    src: &Source,
+    src: &Sources,
     theme: &crate::theme::Theme,
     instructions: &BTreeMap<String, Instructions>,
     diags: &mut Vec<Diagnostic>,
