@@ -56,7 +56,9 @@ pub fn run(cli: Cli) -> i32 {
     }
     let result = match cli.command {
         Command::Build(args) => {
-            let bar = !quiet && format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let bar = !quiet
+                && format == Format::Text
+                && std::io::IsTerminal::is_terminal(&std::io::stderr());
             commands::build::run(&args, bar)
         }
         Command::Check(args) => commands::check::run(&args),

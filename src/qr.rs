@@ -140,18 +140,31 @@ impl Matrix {
         )
     }
 
-    /// A greyscale PNG, whole pixels per module.
+    /// A black-and-white PNG (one bit per pixel), whole pixels per module.
     pub fn to_png(&self, scale: usize) -> Vec<u8> {
         let side = self.outer_width() * scale;
-        let mut pixels = vec![255u8; side * side];
+        let row_bytes = side.div_ceil(8);
+        // 1 is white: every bit starts white, each dark module's pixels are cleared.
+        let mut bits = vec![0xffu8; row_bytes * side];
         for (x, y, len) in self.runs() {
+            let first = (x + QUIET_ZONE) * scale;
             for row in 0..scale {
-                let py = (y + QUIET_ZONE) * scale + row;
-                let start = py * side + (x + QUIET_ZONE) * scale;
-                pixels[start..start + len * scale].fill(0);
+                let line = &mut bits[((y + QUIET_ZONE) * scale + row) * row_bytes..][..row_bytes];
+                for px in first..first + len * scale {
+                    line[px / 8] &= !(0x80 >> (px % 8));
+                }
             }
         }
-        encode_png_grey(side as u32, side as u32, &pixels)
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, side as u32, side as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::One);
+        encoder.set_compression(png::Compression::Balanced);
+        // Writing into a Vec cannot fail for an image whose size matches its header.
+        if let Ok(mut writer) = encoder.write_header() {
+            let _ = writer.write_image_data(&bits);
+        }
+        out
     }
 }
 

@@ -326,7 +326,10 @@ pub fn load(
         .iter()
         .map(|lang| {
             let path = project_dir.join("i18n").join(format!("{lang}.toml"));
-            read_strings_file(&path, diags).map(|bytes| ThemeFile { bytes, origin: path })
+            read_strings_file(&path, diags).map(|bytes| ThemeFile {
+                bytes,
+                origin: path,
+            })
         })
         .collect();
     if diags.len() != before {
@@ -403,7 +406,10 @@ mod cache {
 
     pub fn get(key: &[u8; 32]) -> Option<Arc<Theme>> {
         let themes = THEMES.lock().unwrap_or_else(|e| e.into_inner());
-        themes.iter().find(|(k, _)| k == key).map(|(_, t)| Arc::clone(t))
+        themes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| Arc::clone(t))
     }
 
     pub fn put(key: [u8; 32], theme: Arc<Theme>) -> Arc<Theme> {

@@ -124,10 +124,9 @@ fn every_pdf_of_the_examples_is_tagged_pdf_ua_1_with_alt_text_on_every_code() {
         assert_eq!(figures.len(), expected, "{name}: one figure per code");
         for figure in &figures {
             let alt = figure.alt.as_deref().unwrap_or_default();
+            // "QR code:", "QR-Code:", "Codice QR:", "QR-код:", … in the kit's language.
             assert!(
-                alt.starts_with("QR code:")
-                    || alt.starts_with("QR-Code:")
-                    || alt.starts_with("QR-код:"),
+                alt.contains("QR") && alt.contains(':') && alt.len() > 12,
                 "{name}: {alt:?}"
             );
         }
@@ -172,7 +171,7 @@ fn every_pdf_of_the_examples_is_tagged_pdf_ua_1_with_alt_text_on_every_code() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 20, "every PDF of the examples");
+    assert_eq!(checked, 34, "every PDF of the examples");
 }
 
 /// The tag tree of the English A4 flyer as a screen reader meets it, for the note:

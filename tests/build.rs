@@ -360,7 +360,8 @@ fn output_that_cannot_be_written_is_exit_2() {
 #[test]
 fn a_build_killed_at_any_moment_leaves_a_whole_kit() {
     let (tmp, examples) = copy_dir(&repo().join("example-projects"));
-    let args = ["build", examples.to_str().unwrap(), "-o", "out"];
+    // --force: an unchanged kit would be left as it is, with nothing to interrupt.
+    let args = ["build", examples.to_str().unwrap(), "-o", "out", "--force"];
     assert_eq!(run_in(tmp.path(), &args).code, 0);
     let mut kills = 0;
     for round in 0..10u64 {

@@ -141,11 +141,9 @@ fn located(report: &str, code: &str, file: &str, line: usize) -> Vec<String> {
 fn refused(dir: &Path, site: &Path, code: &str, file: &str, line: usize) -> Vec<String> {
     let check = run_in(dir, &["check", s(site)]);
     assert_eq!(
-        check.code,
-        1,
+        check.code, 1,
         "check must refuse with exit 1\nstdout:\n{}\nstderr:\n{}",
-        check.stdout,
-        check.stderr
+        check.stdout, check.stderr
     );
     let messages = located(&check.stderr, code, file, line);
     assert!(
@@ -156,11 +154,9 @@ fn refused(dir: &Path, site: &Path, code: &str, file: &str, line: usize) -> Vec<
     let out = dir.join("out");
     let build = run_in(dir, &["build", s(site), "-o", s(&out)]);
     assert_eq!(
-        build.code,
-        1,
+        build.code, 1,
         "build must refuse with exit 1\nstdout:\n{}\nstderr:\n{}",
-        build.stdout,
-        build.stderr
+        build.stdout, build.stderr
     );
     assert!(
         !located(&build.stderr, code, file, line).is_empty(),
@@ -194,12 +190,24 @@ fn a_site_takes_the_shared_settings_and_its_own_keys_win_key_by_key() {
         ),
     );
     // Decoys: the shared `instructions` resolve against company.toml's folder, not the site's.
-    put(&root.join("a/instructions.en.md"), "Decoy: the site's own file.\n");
-    put(&root.join("a/instructions.de.md"), "Köder: die Datei des Standorts.\n");
+    put(
+        &root.join("a/instructions.en.md"),
+        "Decoy: the site's own file.\n",
+    );
+    put(
+        &root.join("a/instructions.de.md"),
+        "Köder: die Datei des Standorts.\n",
+    );
     // Site B replaces the shared languages.
     put(
         &root.join("b/project.toml"),
-        &site_toml("../company.toml", "site-b", "Site B", "languages = [\"de\"]\n", ""),
+        &site_toml(
+            "../company.toml",
+            "site-b",
+            "Site B",
+            "languages = [\"de\"]\n",
+            "",
+        ),
     );
 
     let r = run_in(tmp.path(), &["check", s(&root)]);
@@ -261,7 +269,10 @@ fn a_site_takes_the_shared_settings_and_its_own_keys_win_key_by_key() {
     );
     let message = read(&a.join("message.en.txt"));
     for link in [APP_STORE, GOOGLE_PLAY, REGISTRATION] {
-        assert!(message.contains(link), "{link} not in message.en.txt:\n{message}");
+        assert!(
+            message.contains(link),
+            "{link} not in message.en.txt:\n{message}"
+        );
     }
 
     let md = read(&a.join("instructions.en.md"));
@@ -280,12 +291,17 @@ fn a_site_takes_the_shared_settings_and_its_own_keys_win_key_by_key() {
     let listed = files(&b);
     assert!(
         listed.contains(&"instructions.de.md".to_string())
-            && !listed.iter().any(|f| f.contains(".en.") || f.starts_with("en/")),
+            && !listed
+                .iter()
+                .any(|f| f.contains(".en.") || f.starts_with("en/")),
         "site B builds only its own language de: {listed:?}"
     );
     let page = read(&b.join("index.html"));
     for shared in ["Company IT Desk", "it@company.example", "+49 221 100"] {
-        assert!(page.contains(shared), "site B's page lacks {shared:?}:\n{page}");
+        assert!(
+            page.contains(shared),
+            "site B's page lacks {shared:?}:\n{page}"
+        );
     }
 }
 
@@ -309,7 +325,12 @@ fn a_shared_file_may_extend_one_further_up_and_the_nearest_key_wins() {
     );
 
     let r = run_in(tmp.path(), &["check", s(&site)]);
-    assert_eq!(r.code, 0, "check of a site over two shared files\n{}", r.all());
+    assert_eq!(
+        r.code,
+        0,
+        "check of a site over two shared files\n{}",
+        r.all()
+    );
     let out = tmp.path().join("out");
     let r = run_in(tmp.path(), &["build", s(&site), "-o", s(&out)]);
     assert_eq!(r.code, 0, "{}", r.all());
@@ -317,7 +338,9 @@ fn a_shared_file_may_extend_one_further_up_and_the_nearest_key_wins() {
     let listed = files(&kit);
     assert!(
         listed.contains(&"instructions.en.md".to_string())
-            && !listed.iter().any(|f| f.contains(".de.") || f.starts_with("de/")),
+            && !listed
+                .iter()
+                .any(|f| f.contains(".de.") || f.starts_with("de/")),
         "region.toml's languages = [\"en\"] win over company.toml's: {listed:?}"
     );
     let md = read(&kit.join("instructions.en.md"));
@@ -443,7 +466,10 @@ fn a_shared_file_beside_the_site_or_by_absolute_path_is_e009() {
 fn shared_files_that_extend_each_other_are_an_e009_cycle() {
     // ROOT/a.toml extends b.toml, which extends a.toml again.
     let (tmp, root) = temp_root();
-    put(&root.join("a.toml"), &format!("extends = \"b.toml\"\n\n{COMPANY}"));
+    put(
+        &root.join("a.toml"),
+        &format!("extends = \"b.toml\"\n\n{COMPANY}"),
+    );
     put(&root.join("b.toml"), "extends = \"a.toml\"\n");
     put(&root.join("instructions.en.md"), SHARED_EN);
     put(&root.join("instructions.de.md"), SHARED_DE);
@@ -577,7 +603,9 @@ fn check_json_names_the_shared_file_and_line_of_each_problem() {
     let json: serde_json::Value = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("check --format json prints JSON ({e}):\n{}", r.all()));
     assert!(json["summary"].is_object(), "a summary: {json:#}");
-    let diagnostics = json["diagnostics"].as_array().expect("a list of diagnostics");
+    let diagnostics = json["diagnostics"]
+        .as_array()
+        .expect("a list of diagnostics");
     let at = |code: &str, line: usize| {
         diagnostics.iter().any(|d| {
             d["code"] == code
@@ -662,8 +690,15 @@ fn the_index_lists_every_project_grouped_by_folder_with_a_search_field() {
     let r = run_in(tmp.path(), &["build", s(&root), "-o", s(&out)]);
     assert_eq!(r.code, 0, "{}", r.all());
     let index = read(&out.join("index.html"));
-    for (id, name) in [("alpha", "Alpha Plant"), ("beta", "Beta Plant"), ("other", "Other Office")] {
-        assert!(index.contains(name), "the index lacks the name {name:?}:\n{index}");
+    for (id, name) in [
+        ("alpha", "Alpha Plant"),
+        ("beta", "Beta Plant"),
+        ("other", "Other Office"),
+    ] {
+        assert!(
+            index.contains(name),
+            "the index lacks the name {name:?}:\n{index}"
+        );
         let link = format!("href=\"{id}/index.html\"");
         assert!(index.contains(&link), "the index lacks {link}:\n{index}");
         assert!(
@@ -684,8 +719,8 @@ fn the_index_lists_every_project_grouped_by_folder_with_a_search_field() {
             .expect("the link");
         heads
             .iter()
-            .filter(|(pos, _)| *pos < at)
-            .next_back()
+            .rev()
+            .find(|(pos, _)| *pos < at)
             .map(|(_, text)| text.clone())
             .unwrap_or_else(|| panic!("no <h2> before the link to {id}:\n{index}"))
     };
@@ -710,14 +745,18 @@ fn the_index_lists_every_project_grouped_by_folder_with_a_search_field() {
     let policy_at = index
         .find("Content-Security-Policy")
         .unwrap_or_else(|| panic!("a Content-Security-Policy meta:\n{index}"));
-    let policy = &index[policy_at..index[policy_at..].find('>').map_or(index.len(), |i| i + policy_at)];
+    let policy = &index[policy_at
+        ..index[policy_at..]
+            .find('>')
+            .map_or(index.len(), |i| i + policy_at)];
     assert!(policy.contains("script-src 'sha256-"), "{policy}");
     for script in &inline {
         use base64::Engine as _;
         use sha2::Digest as _;
         let hash = format!(
             "'sha256-{}'",
-            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()))
+            base64::engine::general_purpose::STANDARD
+                .encode(sha2::Sha256::digest(script.as_bytes()))
         );
         assert!(
             policy.contains(&hash),
@@ -818,11 +857,9 @@ mod skipping {
             let before = self.stamps();
             let r = self.build(extra);
             assert_eq!(
-                r.code,
-                0,
+                r.code, 0,
                 "{what}: the build failed\nstdout:\n{}\nstderr:\n{}",
-                r.stdout,
-                r.stderr
+                r.stdout, r.stderr
             );
             let after = self.stamps();
             let mut got = Vec::new();
@@ -831,20 +868,16 @@ mod skipping {
                     got.push(*id);
                 } else {
                     assert_eq!(
-                        before[i].1,
-                        after[i].1,
+                        before[i].1, after[i].1,
                         "{what}: {id}/manifest.json kept its inode but was modified: a kit is either left as it is or rebuilt in a new folder\nstdout:\n{}\nstderr:\n{}",
-                        r.stdout,
-                        r.stderr
+                        r.stdout, r.stderr
                     );
                 }
             }
             assert_eq!(
-                got,
-                rebuilt,
+                got, rebuilt,
                 "{what}: the kits rebuilt (new manifest.json) are {got:?}, expected {rebuilt:?}\nstdout:\n{}\nstderr:\n{}",
-                r.stdout,
-                r.stderr
+                r.stdout, r.stderr
             );
             if rebuilt.len() < IDS.len() {
                 assert!(
@@ -879,7 +912,10 @@ mod skipping {
         sites.step("the same inputs again", &[], &[]);
         sites.step("and once more", &[], &[]);
         // A file no kit reads is no input.
-        put(&sites.root.join("notes.txt"), "minutes of the rollout meeting\n");
+        put(
+            &sites.root.join("notes.txt"),
+            "minutes of the rollout meeting\n",
+        );
         sites.step("a new file beside company.toml that no kit reads", &[], &[]);
     }
 
@@ -1000,7 +1036,12 @@ mod skipping {
         sites.step("--only html after a full build", &["--only", "html"], &IDS);
         assert_eq!(
             files(&sites.kit("site-a")),
-            ["de/index.html", "en/index.html", "index.html", "manifest.json"],
+            [
+                "de/index.html",
+                "en/index.html",
+                "index.html",
+                "manifest.json"
+            ],
             "the kit holds only the pages now"
         );
         sites.step("--only html again", &["--only", "html"], &[]);
@@ -1013,7 +1054,9 @@ mod skipping {
         sites.step("--lang en after a full build", &["--lang", "en"], &IDS);
         let listed = files(&sites.kit("site-a"));
         assert!(
-            !listed.iter().any(|f| f.contains(".de.") || f.starts_with("de/")),
+            !listed
+                .iter()
+                .any(|f| f.contains(".de.") || f.starts_with("de/")),
             "only English now: {listed:?}"
         );
     }

@@ -242,7 +242,7 @@ fn serve_takes_one_project() {
     let run = run_in(&repo(), &["serve", "example-projects", "--port", "0"]);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(
-        run.stderr.contains("takes one project, but 2 were found"),
+        run.stderr.contains("takes one project, but 5 were found"),
         "{}",
         run.stderr
     );

@@ -3,12 +3,12 @@ use crate::cli::BuildArgs;
 use crate::diag::{Diagnostic, display_path};
 use crate::error::{Error, Result};
 use crate::kit;
-use crate::project::model::Output;
 use crate::kit::fingerprint::Hasher;
+use crate::project::model::Output;
 use crate::project::{self, Project};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 pub fn run(args: &BuildArgs, progress: bool) -> Result<Outcome> {
     // Ctrl-C or SIGTERM stops the build between two steps, so nothing half-written stays.
@@ -34,15 +34,13 @@ pub fn run(args: &BuildArgs, progress: bool) -> Result<Outcome> {
             Plan::Refused(found) => diagnostics.extend(found),
         }
     }
-    let places: Vec<(&str, &crate::diag::Location)> = kits
-        .iter()
-        .filter_map(|k| match k {
-            Kit::Build(p) => Some((p.id.as_str(), &p.places.id)),
-            Kit::Unchanged(_) => None,
-        })
-        .collect();
-    diagnostics.extend(project::unique_ids(places.into_iter()));
+    let places = kits.iter().map(|k| match k {
+        Kit::Build(p) => (p.id.as_str(), &p.places.id),
+        Kit::Unchanged(k) => (k.id.as_str(), &k.at),
+    });
+    diagnostics.extend(project::unique_ids(places));
     refuse_errors(&diagnostics)?;
+    let created = !args.output.exists();
     std::fs::create_dir_all(&args.output)
         .map_err(Error::io("create the output folder", &args.output))?;
     // One build writes into a folder at a time; a second waits for it.
@@ -59,7 +57,14 @@ pub fn run(args: &BuildArgs, progress: bool) -> Result<Outcome> {
         staged
     });
     bar.finish();
-    let mut outcome = commit(args, &sources, &kits, staged, &mut diagnostics, &stopped)?;
+    let mut outcome = commit(args, &sources, &kits, staged, &mut diagnostics, &stopped)
+        .inspect_err(|_| {
+            if created {
+                // Empty again, as the staged kits removed themselves: a refused build
+                // leaves nothing, not even the folder.
+                let _ = std::fs::remove_dir(&args.output);
+            }
+        })?;
     outcome.diagnostics = diagnostics;
     Ok(outcome)
 }
@@ -78,6 +83,8 @@ enum Plan {
 struct Kept {
     id: String,
     name: String,
+    /// Where its id is set, to find another project with the same id.
+    at: crate::diag::Location,
 }
 
 enum Kit {
@@ -114,28 +121,31 @@ fn plan(args: &BuildArgs, source: &Path, hasher: &Mutex<Hasher>) -> Result<Plan>
         _ => return Ok(Plan::Refused(diags)),
     };
     let kit_dir = args.output.join(config.project.id.get_ref());
-    let selection = selection_key(args);
+    let picked = selection_key(args);
     let lock = || hasher.lock().unwrap_or_else(|e| e.into_inner());
     if !args.force
-        && let Some(kept) = lock().unchanged(&kit_dir, &config.dir, &selection)
+        && let Some(kept) = lock().unchanged(&kit_dir, &config.dir, &picked)
     {
         let id = config.project.id.get_ref().clone();
-        return Ok(Plan::Unchanged(Kept { id, name: kept.name }));
+        let at = config.source().locate(config.project.id.span());
+        let name = kept.name;
+        return Ok(Plan::Unchanged(Kept { id, name, at }));
     }
     let project = project::validate::validate(&config, &mut diags);
     crate::diag::sort(&mut diags);
     match project {
         Some(mut p) if !diags.iter().any(Diagnostic::is_error) => {
-            p.record = Some(lock().record(&config.dir, &p.inputs, &selection, &p.name));
+            // A pick the project does not configure is refused before anything is written.
+            selection(args, &p)?;
+            p.record = Some(lock().record(&config.dir, &p.inputs, &picked, &p.name));
             Ok(Plan::Build(Box::new(p), diags))
         }
         _ => Ok(Plan::Refused(diags)),
     }
 }
 
-/// What `--only` and `--lang` picked, as the fingerprint records it.
 fn selection_key(args: &BuildArgs) -> String {
-    format!("only={:?} lang={:?}", args.only, args.lang)
+    kit::fingerprint::selection(&args.only, &args.lang)
 }
 
 /// A kit rendered and written beside its folder, with its report; `None` if unchanged.
@@ -214,7 +224,10 @@ fn report(
 ) -> Result<(String, serde_json::Value)> {
     let dir = display_path(&output.join(kit.id()));
     let Some((staged, mut built)) = staged else {
-        let text = format!("unchanged {} → {dir} (its inputs are the same; --force rebuilds it)\n", kit.id());
+        let text = format!(
+            "unchanged {} → {dir} (its inputs are the same; --force rebuilds it)\n",
+            kit.id()
+        );
         let json = serde_json::json!({"project": kit.id(), "dir": dir, "unchanged": true});
         return Ok((text, json));
     };

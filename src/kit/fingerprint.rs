@@ -25,6 +25,11 @@ pub struct Input {
     pub sha256: Option<String>,
 }
 
+/// What `--only` and `--lang` picked, as the fingerprint records it (`None`: all).
+pub fn selection(only: &Option<Vec<String>>, lang: &Option<Vec<String>>) -> String {
+    format!("only={only:?} lang={lang:?}")
+}
+
 /// Hashes inputs, each path once per run (a thousand sites share one company file).
 #[derive(Default)]
 pub struct Hasher {
@@ -121,7 +126,10 @@ fn program() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| {
-            let time = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            let time = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
             format!("{} {:?}", m.len(), time)
         })
         .unwrap_or_default();

@@ -99,7 +99,8 @@ fn rasterise(tree: &resvg::usvg::Tree) -> std::result::Result<Vec<u8>, String> {
     let mut encoder = png::Encoder::new(&mut out, size.width(), size.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Balanced);
+    // Fast: a third of the time of the default, for a somewhat larger file.
+    encoder.set_compression(png::Compression::Fast);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
     writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;

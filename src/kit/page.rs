@@ -170,7 +170,7 @@ fn grouped(listed: &[Listed]) -> Vec<serde_json::Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Listed, groups, grouped};
+    use super::{Listed, grouped, groups};
     use std::path::Path;
 
     fn of(sources: &[&str]) -> Vec<String> {
@@ -215,7 +215,11 @@ mod tests {
     #[test]
     fn a_project_beside_the_others_folders_is_in_the_shared_group() {
         assert_eq!(
-            of(&["ex/project.toml", "ex/a/project.toml", "ex/b/c/project.toml"]),
+            of(&[
+                "ex/project.toml",
+                "ex/a/project.toml",
+                "ex/b/c/project.toml"
+            ]),
             ["", "ex", "ex/b"]
         );
     }
@@ -227,9 +231,17 @@ mod tests {
             name: id.to_uppercase(),
             group: group.into(),
         };
-        let listed = [kit("b", "south"), kit("a", ""), kit("c", "north"), kit("d", "south")];
+        let listed = [
+            kit("b", "south"),
+            kit("a", ""),
+            kit("c", "north"),
+            kit("d", "south"),
+        ];
         let shown = grouped(&listed);
-        let names: Vec<&str> = shown.iter().map(|g| g["name"].as_str().unwrap_or("?")).collect();
+        let names: Vec<&str> = shown
+            .iter()
+            .map(|g| g["name"].as_str().unwrap_or("?"))
+            .collect();
         assert_eq!(names, ["", "south", "north"]);
         assert_eq!(shown[1]["kits"][1]["href"], "d/index.html");
         assert_eq!(shown[1]["kits"][1]["name"], "D");

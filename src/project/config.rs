@@ -2,8 +2,8 @@
 //! one run reports every problem, then checked value by value in a second pass that can name
 //! the offending key.
 
-use super::model::{Output, Paper, PosterSize, Stock};
 use super::extends::{self, ChainFile};
+use super::model::{Output, Paper, PosterSize, Stock};
 use crate::diag::{Diagnostic, Source, Sources, did_you_mean};
 use crate::error::{Error, Result};
 use serde::Deserialize;

@@ -72,7 +72,11 @@ pub fn sources(files: &[ChainFile]) -> Sources<'_> {
 /// E009 (or E001 for a file that is not TOML) at the `extends` that leads to it.
 pub fn read_chain(site: &ChainFile, root: &DeTable, diags: &mut Vec<Diagnostic>) -> Vec<ChainFile> {
     let mut chain: Vec<ChainFile> = Vec::new();
-    let mut seen = vec![site.path.canonicalize().unwrap_or_else(|_| site.path.clone())];
+    let mut seen = vec![
+        site.path
+            .canonicalize()
+            .unwrap_or_else(|_| site.path.clone()),
+    ];
     let site_src = Source {
         path: &site.path,
         text: &site.text,
@@ -95,9 +99,12 @@ pub fn read_chain(site: &ChainFile, root: &DeTable, diags: &mut Vec<Diagnostic>)
         let real = found.canonicalize().unwrap_or_else(|_| found.clone());
         if seen.contains(&real) || chain.len() >= MAX_DEPTH {
             diags.push(
-                Diagnostic::error("E009", format!("`extends = \"{}\"` forms a cycle", relative.escape_debug()))
-                    .at(here(&chain))
-                    .help("a shared file may extend one further up, never one that extends it back"),
+                Diagnostic::error(
+                    "E009",
+                    format!("`extends = \"{}\"` forms a cycle", relative.escape_debug()),
+                )
+                .at(here(&chain))
+                .help("a shared file may extend one further up, never one that extends it back"),
             );
             break;
         }
@@ -109,9 +116,15 @@ pub fn read_chain(site: &ChainFile, root: &DeTable, diags: &mut Vec<Diagnostic>)
             Ok(text) => text,
             Err(why) => {
                 diags.push(
-                    Diagnostic::error("E009", format!("the shared file `{}` cannot be read: {why}", relative.escape_debug()))
-                        .at(here(&chain))
-                        .help("save the shared settings as UTF-8 text"),
+                    Diagnostic::error(
+                        "E009",
+                        format!(
+                            "the shared file `{}` cannot be read: {why}",
+                            relative.escape_debug()
+                        ),
+                    )
+                    .at(here(&chain))
+                    .help("save the shared settings as UTF-8 text"),
                 );
                 break;
             }
@@ -122,11 +135,11 @@ pub fn read_chain(site: &ChainFile, root: &DeTable, diags: &mut Vec<Diagnostic>)
             path: &file.path,
             text: &file.text,
         };
-        if !errors.is_empty() {
-            diags.extend(errors.iter().map(|e| syntax_error(&src, e)));
-            break;
+        if errors.is_empty() {
+            next = named(table.get_ref(), &src, file.base, diags);
         }
-        next = named(table.get_ref(), &src, file.base, diags);
+        diags.extend(errors.iter().map(|e| syntax_error(&src, e)));
+        // Kept even when it is not TOML: `serve` watches it for the fix.
         chain.push(file);
     }
     chain
@@ -149,7 +162,11 @@ fn locate(files: &[&ChainFile], span: Range<usize>) -> crate::diag::Location {
 pub fn syntax_error(src: &Source, e: &toml::de::Error) -> Diagnostic {
     Diagnostic::error(
         "E001",
-        format!("{} is not valid TOML: {}", crate::diag::display_path(src.path), e.message()),
+        format!(
+            "{} is not valid TOML: {}",
+            crate::diag::display_path(src.path),
+            e.message()
+        ),
     )
     .at(src.locate(e.span().unwrap_or(0..0)))
     .help("see https://toml.io for the syntax; strings need double quotes")
@@ -169,9 +186,12 @@ pub fn named(
         DeValue::String(path) => Some((path.to_string(), span)),
         _ => {
             diags.push(
-                Diagnostic::error("E001", "`extends` must be the path of a shared file, in quotes")
-                    .at(src.locate(value.span()))
-                    .help("write it as the first line: extends = \"../company.toml\""),
+                Diagnostic::error(
+                    "E001",
+                    "`extends` must be the path of a shared file, in quotes",
+                )
+                .at(src.locate(value.span()))
+                .help("write it as the first line: extends = \"../company.toml\""),
             );
             None
         }
@@ -249,7 +269,8 @@ fn shift_table(table: DeTable<'_>, base: usize) -> DeTable<'_> {
         .into_iter()
         .map(|(k, v)| {
             let span = k.span();
-            let key: Spanned<DeString> = Spanned::new(span.start + base..span.end + base, k.into_inner());
+            let key: Spanned<DeString> =
+                Spanned::new(span.start + base..span.end + base, k.into_inner());
             (key, shift(v, base))
         })
         .collect()
@@ -305,8 +326,7 @@ fn fill<'i>(root: &mut DeTable<'i>, key: Spanned<DeString<'i>>, shared: Spanned<
         root.insert(key, shared);
         return;
     };
-    let (DeValue::Table(own), DeValue::Table(shared)) = (own.get_mut(), shared.into_inner())
-    else {
+    let (DeValue::Table(own), DeValue::Table(shared)) = (own.get_mut(), shared.into_inner()) else {
         return;
     };
     for (k, v) in shared {
@@ -317,7 +337,9 @@ fn fill<'i>(root: &mut DeTable<'i>, key: Spanned<DeString<'i>>, shared: Spanned<
 fn site_only(src: &Sources, file: &str, what: &str, span: Range<usize>) -> Diagnostic {
     Diagnostic::error(
         "E009",
-        format!("`{what}` is set in the shared file {file}, but only a site's project.toml may set it"),
+        format!(
+            "`{what}` is set in the shared file {file}, but only a site's project.toml may set it"
+        ),
     )
     .at(src.locate(span))
     .help("Manager knows it per project: move it into each site's project.toml")

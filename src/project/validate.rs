@@ -96,13 +96,19 @@ fn inputs(
 ) -> Vec<PathBuf> {
     let mut inputs: Vec<PathBuf> = config.files().map(PathBuf::from).collect();
     let (a, apps) = (&config.activation, &config.apps);
-    for image in [&a.qr, &apps.app_store_qr, &apps.google_play_qr].into_iter().flatten() {
+    for image in [&a.qr, &apps.app_store_qr, &apps.google_play_qr]
+        .into_iter()
+        .flatten()
+    {
         inputs.push(config.dir_of(&image.span()).join(image.get_ref()));
     }
     inputs.extend(read.values().map(|r| r.path.clone()));
     if let Some(folder) = &theme.folder {
         inputs.push(folder.clone());
-        let own = theme.files.values().filter(|f| f.origin.starts_with(folder));
+        let own = theme
+            .files
+            .values()
+            .filter(|f| f.origin.starts_with(folder));
         inputs.extend(own.map(|f| f.origin.clone()));
     }
     for lang in theme.strings.keys() {

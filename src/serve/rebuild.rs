@@ -11,17 +11,26 @@ use std::path::{Path, PathBuf};
 /// Builds the project whose `project.toml` is `source` with every output and language it
 /// configures. Once it validates, its pages go to `early` first: they are what an admin
 /// watches, and they render in a fraction of the whole kit's time. Also returns the folders
-/// to watch: the project's, and its theme folder.
+/// to watch: the project's, its theme folder, and the shared files it extends.
 pub fn rebuild(source: &Path, early: &dyn Fn(Built)) -> (Built, Vec<PathBuf>) {
     let project_dir = match source.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let mut roots = vec![project_dir];
-    let project = match validate::load(source) {
+    // The folders of the shared files too (only their own files: a company folder holds
+    // every site).
+    if let Ok((Some(config), _)) = crate::project::config::read(source) {
+        roots.extend(config.shared.iter().map(|f| f.path.clone()));
+    }
+    let mut project = match validate::load(source) {
         Ok((project, _warnings)) => project,
         Err(error) => return (Built::Problems(problems(error)), roots),
     };
+    // The manifest says what a plain `build` would record.
+    let selection = kit::fingerprint::selection(&None, &None);
+    let mut hasher = kit::fingerprint::Hasher::default();
+    project.record = Some(hasher.record(&roots[0], &project.inputs, &selection, &project.name));
     roots.extend(project.theme.folder.clone());
     if project.kit.outputs.contains(&Output::Html)
         && let Ok(pages) = kit::page::render_all(&project, &project.languages)

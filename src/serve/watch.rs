@@ -41,19 +41,26 @@ impl Watcher {
         })
     }
 
-    /// Watches each folder of `roots` (and everything below it) not watched yet.
+    /// Watches each folder of `roots` (and everything below it) not watched yet; for a
+    /// file among them, the files of its folder.
     pub fn watch(&mut self, roots: &[PathBuf]) -> Result<()> {
         for root in roots {
             let root = root.canonicalize().unwrap_or_else(|_| root.clone());
+            // A file's folder alone: editors save by replacing the file, which ends a
+            // watch on the file itself.
+            let (root, mode) = match root.parent() {
+                Some(folder) if !root.is_dir() => {
+                    (folder.to_path_buf(), notify::RecursiveMode::NonRecursive)
+                }
+                _ => (root, notify::RecursiveMode::Recursive),
+            };
             if self.watched.contains(&root) {
                 continue;
             }
-            self.inner
-                .watch(&root, notify::RecursiveMode::Recursive)
-                .map_err(|e| Error::Watch {
-                    path: root.clone(),
-                    why: e.to_string(),
-                })?;
+            self.inner.watch(&root, mode).map_err(|e| Error::Watch {
+                path: root.clone(),
+                why: e.to_string(),
+            })?;
             self.watched.insert(root);
         }
         Ok(())
