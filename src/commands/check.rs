@@ -69,10 +69,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     all.extend(project::unique_ids(
         ids.iter().map(|(id, at)| (id.as_str(), at)),
     ));
-    if projects.len() > 1 && projects.len() == sources.len() {
-        if let Err(Error::Invalid(found)) = projects_index(&projects) {
-            all.extend(found);
-        }
+    if projects.len() > 1
+        && projects.len() == sources.len()
+        && let Err(Error::Invalid(found)) = projects_index(&projects)
+    {
+        all.extend(found);
     }
     Ok(report(all, sources.len(), ledgers, args.deny_warnings))
 }
