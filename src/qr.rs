@@ -61,8 +61,26 @@ pub struct Matrix {
 }
 
 impl Matrix {
-    /// Encodes a payload; `None` when it does not fit in a QR code at this level.
+    /// Encodes a payload; `None` when it does not fit in a QR code at this level. The
+    /// last few codes encoded are kept: a thousand sites sharing a company file share its
+    /// store codes, encoded once.
     pub fn encode(payload: &str, ec: Ec) -> Option<Matrix> {
+        const KEEP: usize = 16;
+        static RECENT: std::sync::Mutex<Vec<Matrix>> = std::sync::Mutex::new(Vec::new());
+        let recent = || RECENT.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = recent().iter().find(|m| m.ec == ec && m.payload == payload) {
+            return Some(known.clone());
+        }
+        let matrix = Matrix::encode_now(payload, ec)?;
+        let mut kept = recent();
+        if kept.len() >= KEEP {
+            kept.remove(0);
+        }
+        kept.push(matrix.clone());
+        Some(matrix)
+    }
+
+    fn encode_now(payload: &str, ec: Ec) -> Option<Matrix> {
         let code =
             qrcode::QrCode::with_error_correction_level(payload.as_bytes(), ec.level()).ok()?;
         let version = match code.version() {

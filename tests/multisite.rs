@@ -1022,6 +1022,32 @@ mod skipping {
     }
 
     #[test]
+    fn of_the_ledger_only_its_presence_counts() {
+        let sites = Sites::built();
+        let ledger = "2026-01-01,created,,self-service,\n";
+        put(
+            &sites.root.join("c/ledger.csv"),
+            &format!("date,event,id,subject,note\n{ledger}"),
+        );
+        edit(
+            &sites.root.join("c/project.toml"),
+            "[ids]\n",
+            "[ids]\nledger = \"ledger.csv\"\n",
+        );
+        sites.step("site C names a ledger", &[], &["site-c"]);
+        let appended = format!("date,event,id,subject,note\n{ledger}2026-01-02,assigned,1-5,,\n");
+        put(&sites.root.join("c/ledger.csv"), &appended);
+        sites.step("a row appended to the ledger", &[], &[]);
+        std::fs::remove_file(sites.root.join("c/ledger.csv")).unwrap();
+        // As `check` does, `build` refuses a project whose ledger is gone.
+        let r = sites.build(&[]);
+        assert_eq!(r.code, 1, "a missing ledger\n{}", r.all());
+        assert!(r.stderr.contains("E004"), "{}", r.all());
+        let check = run_in(sites.tmp.path(), &["check", s(&sites.root.join("c"))]);
+        assert_eq!(check.code, 1, "{}", check.all());
+    }
+
+    #[test]
     fn force_rebuilds_every_kit() {
         let sites = Sites::built();
         sites.step("--force", &["--force"], &IDS);

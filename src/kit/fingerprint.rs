@@ -23,6 +23,17 @@ pub struct Inputs {
 pub struct Input {
     pub path: String,
     pub sha256: Option<String>,
+    /// Only whether it exists counts (the ledger: a build checks it is there, and a row
+    /// appended to it changes no kit).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exists: bool,
+}
+
+/// What of an input the kit depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depends {
+    Content,
+    Presence,
 }
 
 /// What `--only` and `--lang` picked, as the fingerprint records it (`None`: all).
@@ -38,12 +49,22 @@ pub struct Hasher {
 
 impl Hasher {
     /// The record of a kit built now from `paths`.
-    pub fn record(&mut self, dir: &Path, paths: &[PathBuf], selection: &str, name: &str) -> Inputs {
+    pub fn record(
+        &mut self,
+        dir: &Path,
+        paths: &[(PathBuf, Depends)],
+        selection: &str,
+        name: &str,
+    ) -> Inputs {
         let files: Vec<Input> = paths
             .iter()
-            .map(|p| Input {
-                path: relative(dir, p),
-                sha256: self.hash(p),
+            .map(|(p, depends)| {
+                let exists = *depends == Depends::Presence;
+                Input {
+                    path: relative(dir, p),
+                    sha256: self.hash(p, exists),
+                    exists,
+                }
             })
             .collect();
         Inputs {
@@ -63,7 +84,8 @@ impl Hasher {
             .iter()
             .map(|f| Input {
                 path: f.path.clone(),
-                sha256: self.hash(&dir.join(&f.path)),
+                sha256: self.hash(&dir.join(&f.path), f.exists),
+                exists: f.exists,
             })
             .collect();
         let intact = manifest.files.iter().all(|f| {
@@ -73,7 +95,11 @@ impl Hasher {
         (intact && seal(&now, selection) == recorded.fingerprint).then_some(recorded)
     }
 
-    fn hash(&mut self, path: &Path) -> Option<String> {
+    fn hash(&mut self, path: &Path, exists: bool) -> Option<String> {
+        if exists {
+            let present = std::fs::symlink_metadata(path).is_ok();
+            return present.then(|| "present".to_string());
+        }
         if let Some(known) = self.seen.get(path) {
             return known.clone();
         }
@@ -115,7 +141,7 @@ fn seal(files: &[Input], selection: &str) -> String {
         hash.update(f.path.as_bytes());
         hash.update([0]);
         hash.update(f.sha256.as_deref().unwrap_or("-").as_bytes());
-        hash.update([0]);
+        hash.update([u8::from(f.exists)]);
     }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -90,11 +90,10 @@ fn rasterise(tree: &resvg::usvg::Tree) -> std::result::Result<Vec<u8>, String> {
         &mut pixmap.as_mut(),
     );
     // Opaque on white: premultiplied and straight colour are the same.
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
+    let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
+    for p in pixmap.data().chunks_exact(4) {
+        rgb.extend_from_slice(&p[..3]);
+    }
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, size.width(), size.height());
     encoder.set_color(png::ColorType::Rgb);

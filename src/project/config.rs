@@ -469,6 +469,9 @@ fn describe(
     let known = section_keys(section);
     if let Some(key) = between(message, "unknown field `", "`") {
         let help = match did_you_mean(key, known.iter().copied()) {
+            _ if key == extends::KEY => {
+                "`extends` belongs on the first line, before any table: extends = \"../company.toml\"".into()
+            }
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("the keys of `[{section}]` are: {}", known.join(", ")),
         };

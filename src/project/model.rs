@@ -282,8 +282,8 @@ pub struct Project {
     /// Stand-ins written by `init` remain (W010): every output says DRAFT.
     pub draft: bool,
     /// Every file validation read or looked for (settings, images, instructions, theme
-    /// files, strings files), for the kit's fingerprint.
-    pub inputs: Vec<PathBuf>,
+    /// files, strings files; the ledger's presence), for the kit's fingerprint.
+    pub inputs: Vec<(PathBuf, crate::kit::fingerprint::Depends)>,
     /// What `build` records in `manifest.json` about these inputs; `None` elsewhere.
     pub record: Option<crate::kit::fingerprint::Inputs>,
 }

@@ -8,6 +8,7 @@ use super::model::{
 use super::paths::{self, PathProblem};
 use crate::diag::{Diagnostic, Source, Sources};
 use crate::error::{Error, Result};
+use crate::kit::fingerprint::Depends;
 use crate::qr::{Ec, Matrix};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -88,12 +89,13 @@ pub fn validate(config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Project>
 }
 
 /// Every file the project was read from, and those looked for that may appear (a
-/// project's own strings file, a theme file added to its folder).
+/// project's own strings file, a theme file added to its folder); of the ledger, only
+/// that it is there.
 fn inputs(
     config: &Config,
     theme: &crate::theme::Theme,
     read: &BTreeMap<String, Instructions>,
-) -> Vec<PathBuf> {
+) -> Vec<(PathBuf, Depends)> {
     let mut inputs: Vec<PathBuf> = config.files().map(PathBuf::from).collect();
     let (a, apps) = (&config.activation, &config.apps);
     for image in [&a.qr, &apps.app_store_qr, &apps.google_play_qr]
@@ -113,6 +115,10 @@ fn inputs(
     }
     for lang in theme.strings.keys() {
         inputs.push(config.dir.join("i18n").join(format!("{lang}.toml")));
+    }
+    let mut inputs: Vec<_> = inputs.into_iter().map(|p| (p, Depends::Content)).collect();
+    if let Some(ledger) = &config.ids.ledger {
+        inputs.push((config.dir.join(ledger.get_ref()), Depends::Presence));
     }
     inputs
 }
