@@ -368,3 +368,25 @@ fn serve_reloads_shows_errors_and_serves_only_the_kit_in_chromium() {
         "serve wrote into the project's folder"
     );
 }
+
+/// The index of the built examples (tests/browser/index.mjs): without script every kit link
+/// shows and the search field does not; with script nothing is logged as an error or refused
+/// by the page's policy, the labelled field finds "Lyon" alone, hides the groups left empty
+/// and says so in the live region, says when nothing matches, and shows all when cleared.
+#[test]
+#[ignore]
+fn the_index_page_of_many_kits_searches_and_works_without_script() {
+    let (_tmp, out) = build_examples();
+    let index = out.join("index.html");
+    assert!(index.is_file(), "no {}", index.display());
+    let script = repo().join("tests/browser/index.mjs");
+    let run = Command::new(tool("node"))
+        .arg(&script)
+        .arg(&index)
+        .arg("Lyon")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&run.stdout);
+    println!("{printed}{}", String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "{printed}");
+}

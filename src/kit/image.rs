@@ -89,11 +89,14 @@ fn rasterise(tree: &resvg::usvg::Tree) -> std::result::Result<Vec<u8>, String> {
         resvg::tiny_skia::Transform::identity(),
         &mut pixmap.as_mut(),
     );
-    // Opaque on white: premultiplied and straight colour are the same.
-    let mut rgb = Vec::with_capacity(pixmap.data().len() / 4 * 3);
-    for p in pixmap.data().chunks_exact(4) {
-        rgb.extend_from_slice(&p[..3]);
+    // Opaque on white: premultiplied and straight colour are the same. RGBA → RGB in
+    // place, without a second canvas.
+    let mut rgb = pixmap.take();
+    let pixels = rgb.len() / 4;
+    for i in 0..pixels {
+        rgb.copy_within(4 * i..4 * i + 3, 3 * i);
     }
+    rgb.truncate(3 * pixels);
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, size.width(), size.height());
     encoder.set_color(png::ColorType::Rgb);

@@ -14,11 +14,17 @@ use krilla::num::NormalizedF32;
 use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
 use krilla::tagging::{Artifact, ArtifactType, ContentTag, SpanTag};
-use krilla::text::TextDirection;
+use krilla::text::{GlyphId, KrillaGlyph};
 
 /// Writes one laid-out document.
 pub fn write(project: &Project, document: &Document) -> Result<Vec<u8>> {
-    let fonts = &project.theme.fonts;
+    let shaper = crate::layout::text::Shaper::of(&project.theme).ok_or_else(|| {
+        Error::Internal("the theme font passed validation but cannot be shaped".into())
+    })?;
+    let fonts = &Pen {
+        fonts: &project.theme.fonts,
+        shaper,
+    };
     let mut pdf = new_document(project)?;
     let stem = document.file.trim_end_matches(".pdf");
     pdf.set_metadata(metadata(project, &document.lang, stem));
@@ -47,12 +53,58 @@ pub fn write(project: &Project, document: &Document) -> Result<Vec<u8>> {
     })
 }
 
+/// The theme's fonts as krilla embeds them, and their shaper (one per document, so each
+/// text is not shaped from a freshly parsed font).
+struct Pen<'a> {
+    fonts: &'a Fonts,
+    shaper: crate::layout::text::Shaper<'a>,
+}
+
+impl Pen<'_> {
+    /// `text` shaped, each glyph with the range of the text it shows (for copying text out
+    /// of the PDF), advances in ems.
+    fn glyphs(&self, text: &str, bold: bool) -> Vec<KrillaGlyph> {
+        let (shaped, direction) = self.shaper.shape_directed(text, bold);
+        let em = self.shaper.face(bold).units_per_em() as f32;
+        let infos = shaped.glyph_infos();
+        let rtl = matches!(
+            direction,
+            rustybuzz::Direction::RightToLeft | rustybuzz::Direction::BottomToTop
+        );
+        shaped
+            .glyph_positions()
+            .iter()
+            .zip(infos)
+            .enumerate()
+            .map(|(i, (pos, info))| {
+                let start = info.cluster as usize;
+                // The cluster ends where the next cluster in text order begins.
+                let next = |j: usize| infos.get(j).filter(|n| n.cluster != info.cluster);
+                let end = if rtl {
+                    (0..i).rev().find_map(next).map_or(text.len(), |n| n.cluster as usize)
+                } else {
+                    (i + 1..infos.len()).find_map(next).map_or(text.len(), |n| n.cluster as usize)
+                };
+                KrillaGlyph::new(
+                    GlyphId::new(info.glyph_id),
+                    pos.x_advance as f32 / em,
+                    pos.x_offset as f32 / em,
+                    pos.y_offset as f32 / em,
+                    pos.y_advance as f32 / em,
+                    start..end.max(start),
+                    None,
+                )
+            })
+            .collect()
+    }
+}
+
 /// Draws the page's items, each marked as content of its element or as an artifact; returns
 /// what each element holds.
 fn draw(
     surface: &mut Surface,
     project: &Project,
-    fonts: &Fonts,
+    fonts: &Pen,
     page: &Page,
 ) -> Result<Vec<Vec<Mark>>> {
     let mut owner: Vec<Option<usize>> = vec![None; page.items.len()];
@@ -86,7 +138,7 @@ fn draw(
     Ok(marks)
 }
 
-fn draw_item(surface: &mut Surface, project: &Project, fonts: &Fonts, item: &Item) -> Result<()> {
+fn draw_item(surface: &mut Surface, project: &Project, fonts: &Pen, item: &Item) -> Result<()> {
     {
         match item {
             Item::Text {
@@ -122,7 +174,7 @@ fn fill(color: Rgb) -> Fill {
     }
 }
 
-fn draw_text(surface: &mut Surface, fonts: &Fonts, x: f32, baseline: f32, text: &str, look: Look) {
+fn draw_text(surface: &mut Surface, pen: &Pen, x: f32, baseline: f32, text: &str, look: Look) {
     if look.italic {
         // The theme has no italic face: slant the regular one.
         surface.push_transform(&Transform::from_row(
@@ -135,17 +187,19 @@ fn draw_text(surface: &mut Surface, fonts: &Fonts, x: f32, baseline: f32, text: 
         ));
     }
     surface.set_fill(Some(fill(look.color)));
-    surface.draw_text(
+    let font = if look.bold {
+        pen.fonts.bold.clone()
+    } else {
+        pen.fonts.regular.clone()
+    };
+    let glyphs = pen.glyphs(text, look.bold);
+    surface.draw_glyphs(
         Point::from_xy(x, baseline),
-        if look.bold {
-            fonts.bold.clone()
-        } else {
-            fonts.regular.clone()
-        },
-        look.size,
+        &glyphs,
+        font,
         text,
+        look.size,
         false,
-        TextDirection::Auto,
     );
     if look.italic {
         surface.pop();

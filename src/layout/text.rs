@@ -6,10 +6,83 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Both faces of the theme font, for measuring.
-pub struct Measure<'a> {
+/// Both faces of the theme font, shaping with a plan per face, direction and script kept:
+/// compiling the plan is most of the cost of shaping a short text.
+pub struct Shaper<'a> {
     regular: rustybuzz::Face<'a>,
     bold: rustybuzz::Face<'a>,
+    plans: RefCell<Vec<Plan>>,
+}
+
+struct Plan {
+    bold: bool,
+    direction: rustybuzz::Direction,
+    script: rustybuzz::Script,
+    plan: rustybuzz::ShapePlan,
+}
+
+impl<'a> Shaper<'a> {
+    pub fn new(regular: &'a [u8], bold: &'a [u8]) -> Option<Self> {
+        Some(Shaper {
+            regular: rustybuzz::Face::from_slice(regular, 0)?,
+            bold: rustybuzz::Face::from_slice(bold, 0)?,
+            plans: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// The theme font of a theme. Validation made sure both faces load.
+    pub fn of(theme: &'a crate::theme::Theme) -> Option<Self> {
+        let files = &theme.files;
+        Shaper::new(
+            &files[crate::theme::FONT_REGULAR].bytes,
+            &files[crate::theme::FONT_BOLD].bytes,
+        )
+    }
+
+    pub fn face(&self, bold: bool) -> &rustybuzz::Face<'a> {
+        if bold { &self.bold } else { &self.regular }
+    }
+
+    /// Shapes `text` in one face.
+    pub fn shape(&self, text: &str, bold: bool) -> rustybuzz::GlyphBuffer {
+        self.shape_directed(text, bold).0
+    }
+
+    /// Shapes `text` in one face; also says in which direction it runs.
+    pub fn shape_directed(
+        &self,
+        text: &str,
+        bold: bool,
+    ) -> (rustybuzz::GlyphBuffer, rustybuzz::Direction) {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let (direction, script) = (buffer.direction(), buffer.script());
+        let face = self.face(bold);
+        let mut plans = self.plans.borrow_mut();
+        let known = plans
+            .iter()
+            .position(|p| p.bold == bold && p.direction == direction && p.script == script);
+        let at = known.unwrap_or_else(|| {
+            let plan = rustybuzz::ShapePlan::new(face, direction, Some(script), None, &[]);
+            plans.push(Plan {
+                bold,
+                direction,
+                script,
+                plan,
+            });
+            plans.len() - 1
+        });
+        (
+            rustybuzz::shape_with_plan(face, &plans[at].plan, buffer),
+            direction,
+        )
+    }
+}
+
+/// Both faces of the theme font, for measuring.
+pub struct Measure<'a> {
+    shaper: Shaper<'a>,
     /// (bold, text) → advance in font units
     cache: RefCell<HashMap<(bool, String), f32>>,
 }
@@ -17,37 +90,32 @@ pub struct Measure<'a> {
 impl<'a> Measure<'a> {
     pub fn new(regular: &'a [u8], bold: &'a [u8]) -> Option<Self> {
         Some(Measure {
-            regular: rustybuzz::Face::from_slice(regular, 0)?,
-            bold: rustybuzz::Face::from_slice(bold, 0)?,
+            shaper: Shaper::new(regular, bold)?,
             cache: RefCell::new(HashMap::new()),
         })
     }
 
     /// The theme font of a theme, for measuring. Validation made sure both faces load.
     pub fn of(theme: &'a crate::theme::Theme) -> Option<Self> {
-        let files = &theme.files;
-        Measure::new(
-            &files[crate::theme::FONT_REGULAR].bytes,
-            &files[crate::theme::FONT_BOLD].bytes,
-        )
+        Some(Measure {
+            shaper: Shaper::of(theme)?,
+            cache: RefCell::new(HashMap::new()),
+        })
     }
 
     /// Whether both faces have a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.regular.glyph_index(c).is_some() && self.bold.glyph_index(c).is_some()
+        self.shaper.regular.glyph_index(c).is_some() && self.shaper.bold.glyph_index(c).is_some()
     }
 
     /// Width of `text` at `size` points.
     pub fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
-        let face = if bold { &self.bold } else { &self.regular };
-        let units = face.units_per_em() as f32;
+        let units = self.shaper.face(bold).units_per_em() as f32;
         let key = (bold, text.to_string());
         if let Some(advance) = self.cache.borrow().get(&key) {
             return advance * size / units;
         }
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(text);
-        let shaped = rustybuzz::shape(face, &[], buffer);
+        let shaped = self.shaper.shape(text, bold);
         let advance: f32 = shaped
             .glyph_positions()
             .iter()
