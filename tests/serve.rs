@@ -247,3 +247,33 @@ fn serve_takes_one_project() {
         run.stderr
     );
 }
+
+/// A site that extends a shared file: saving the shared file rebuilds the preview, its
+/// errors show with the shared file's name and line, and the fix clears them.
+#[test]
+fn a_saved_change_to_the_shared_file_rebuilds() {
+    let (_tmp, examples) = copy_dir(&repo().join("example-projects"));
+    let company = examples.join("rheinwerk/company.toml");
+    let served = Served::start(&examples.join("rheinwerk/lyon"));
+    assert!(
+        served
+            .get("/en/")
+            .text()
+            .contains("Rheinwerk IT Service Desk")
+    );
+    edit(
+        &company,
+        "name = \"Rheinwerk IT Service Desk\"",
+        "name = \"Rheinwerk Help Desk\"",
+    );
+    wait_for(&served, "/en/", |p| p.contains("Rheinwerk Help Desk"));
+    edit(&company, "qr_size_mm = 30", "qr_size_mm = 99");
+    let broken = wait_for(&served, "/en/", |p| p.contains("mobileid-kit-problems"));
+    assert!(broken.contains("error[E001]"), "{broken}");
+    assert!(
+        broken.contains("company.toml:"),
+        "the overlay names the shared file: {broken}"
+    );
+    edit(&company, "qr_size_mm = 99", "qr_size_mm = 30");
+    wait_for(&served, "/en/", |p| !p.contains("mobileid-kit-problems"));
+}

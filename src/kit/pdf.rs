@@ -81,9 +81,14 @@ impl Pen<'_> {
                 // The cluster ends where the next cluster in text order begins.
                 let next = |j: usize| infos.get(j).filter(|n| n.cluster != info.cluster);
                 let end = if rtl {
-                    (0..i).rev().find_map(next).map_or(text.len(), |n| n.cluster as usize)
+                    (0..i)
+                        .rev()
+                        .find_map(next)
+                        .map_or(text.len(), |n| n.cluster as usize)
                 } else {
-                    (i + 1..infos.len()).find_map(next).map_or(text.len(), |n| n.cluster as usize)
+                    (i + 1..infos.len())
+                        .find_map(next)
+                        .map_or(text.len(), |n| n.cluster as usize)
                 };
                 KrillaGlyph::new(
                     GlyphId::new(info.glyph_id),
