@@ -59,8 +59,12 @@ fn mkfifo(path: &Path) {
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0, "mkfifo");
 }
 
-/// No temp file or folder of ours below `dir`.
+/// No temp file or folder of ours below `dir` (a first build that was stopped leaves not even
+/// `dir`).
 fn nothing_left(dir: &Path) {
+    if !dir.exists() {
+        return;
+    }
     let left: Vec<String> = files(dir)
         .into_iter()
         .filter(|f| f.contains(".building") || f.contains(".previous") || f.ends_with(".tmp"))
