@@ -7,8 +7,8 @@ use crate::kit::fingerprint::Hasher;
 use crate::project::model::Output;
 use crate::project::{self, Project};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 pub fn run(args: &BuildArgs, progress: bool) -> Result<Outcome> {
     // Ctrl-C or SIGTERM stops the build between two steps, so nothing half-written stays.
@@ -19,9 +19,35 @@ pub fn run(args: &BuildArgs, progress: bool) -> Result<Outcome> {
     }
     let stopped = || stop.load(Ordering::Relaxed);
     let sources = project::discover(&args.projects)?;
-    // Every project is judged before anything is written; an unchanged kit is not.
-    let hasher = Mutex::new(Hasher::default());
-    let plans = crate::parallel::map(&sources, |source| plan(args, source, &hasher));
+    let created = !args.output.exists();
+    std::fs::create_dir_all(&args.output)
+        .map_err(Error::io("create the output folder", &args.output))?;
+    // One build into a folder at a time: no other changes a kit while this one judges it.
+    let built = crate::lock::acquire(
+        &args.output,
+        "the output folder",
+        std::time::Duration::from_secs(args.wait),
+        &stopped,
+    )
+    .and_then(|_held| build_all(args, &sources, progress, &stopped));
+    if built.is_err() && created {
+        // Empty again, as the staged kits removed themselves: a refused build leaves
+        // nothing, not even the folder.
+        let _ = std::fs::remove_dir(&args.output);
+    }
+    built
+}
+
+/// Judges every project before anything is written (an unchanged kit only as far as its
+/// settings), then renders and stages the kits and swaps them all in.
+fn build_all(
+    args: &BuildArgs,
+    sources: &[PathBuf],
+    progress: bool,
+    stopped: &(dyn Fn() -> bool + Sync),
+) -> Result<Outcome> {
+    let hasher = Hasher::default();
+    let plans = crate::parallel::map(sources, |source| plan(args, source, &hasher));
     let mut diagnostics = Vec::new();
     let mut kits = Vec::new();
     for plan in plans {
@@ -40,31 +66,18 @@ pub fn run(args: &BuildArgs, progress: bool) -> Result<Outcome> {
     });
     diagnostics.extend(project::unique_ids(places));
     refuse_errors(&diagnostics)?;
-    let created = !args.output.exists();
-    std::fs::create_dir_all(&args.output)
-        .map_err(Error::io("create the output folder", &args.output))?;
-    // One build writes into a folder at a time; a second waits for it.
-    let _held = crate::lock::acquire(
-        &args.output,
-        "the output folder",
-        std::time::Duration::from_secs(args.wait),
-        &stopped,
-    )?;
+    let index = match kits.len() {
+        0 | 1 => None,
+        _ => Some(index(sources, &kits)?),
+    };
     let bar = crate::progress::Bar::new(progress, kits.iter().filter(|k| k.builds()).count());
     let staged = crate::parallel::map(&kits, |kit| {
-        let staged = stage(args, kit, &stopped);
+        let staged = stage(args, kit, stopped);
         bar.advance(kit.builds());
         staged
     });
     bar.finish();
-    let mut outcome = commit(args, &sources, &kits, staged, &mut diagnostics, &stopped)
-        .inspect_err(|_| {
-            if created {
-                // Empty again, as the staged kits removed themselves: a refused build
-                // leaves nothing, not even the folder.
-                let _ = std::fs::remove_dir(&args.output);
-            }
-        })?;
+    let mut outcome = commit(args, &kits, staged, index, &mut diagnostics, stopped)?;
     outcome.diagnostics = diagnostics;
     Ok(outcome)
 }
@@ -85,6 +98,8 @@ struct Kept {
     name: String,
     /// Where its id is set, to find another project with the same id.
     at: crate::diag::Location,
+    /// The build report's notes of its last build.
+    notes: Vec<String>,
 }
 
 enum Kit {
@@ -114,7 +129,7 @@ impl Kit {
 
 /// Reads one project and decides: unchanged (only its settings are parsed, for its id),
 /// to build (validated, its inputs recorded), or refused.
-fn plan(args: &BuildArgs, source: &Path, hasher: &Mutex<Hasher>) -> Result<Plan> {
+fn plan(args: &BuildArgs, source: &Path, hasher: &Hasher) -> Result<Plan> {
     let (config, mut diags) = project::config::read(source)?;
     let config = match config {
         Some(config) if !diags.iter().any(Diagnostic::is_error) => config,
@@ -122,14 +137,18 @@ fn plan(args: &BuildArgs, source: &Path, hasher: &Mutex<Hasher>) -> Result<Plan>
     };
     let kit_dir = args.output.join(config.project.id.get_ref());
     let picked = selection_key(args);
-    let lock = || hasher.lock().unwrap_or_else(|e| e.into_inner());
     if !args.force
-        && let Some(kept) = lock().unchanged(&kit_dir, &config.dir, &picked)
+        && let Some(kept) = hasher.unchanged(&kit_dir, &config.dir, &picked)
     {
         let id = config.project.id.get_ref().clone();
         let at = config.source().locate(config.project.id.span());
-        let name = kept.name;
-        return Ok(Plan::Unchanged(Kept { id, name, at }));
+        let (name, notes) = (kept.name, kept.notes);
+        return Ok(Plan::Unchanged(Kept {
+            id,
+            name,
+            at,
+            notes,
+        }));
     }
     let project = project::validate::validate(&config, &mut diags);
     crate::diag::sort(&mut diags);
@@ -137,7 +156,7 @@ fn plan(args: &BuildArgs, source: &Path, hasher: &Mutex<Hasher>) -> Result<Plan>
         Some(mut p) if !diags.iter().any(Diagnostic::is_error) => {
             // A pick the project does not configure is refused before anything is written.
             selection(args, &p)?;
-            p.record = Some(lock().record(&config.dir, &p.inputs, &picked, &p.name));
+            p.record = Some(hasher.record(&config.dir, &p.inputs, &picked, &p.name));
             Ok(Plan::Build(Box::new(p), diags))
         }
         _ => Ok(Plan::Refused(diags)),
@@ -180,9 +199,9 @@ fn refuse_errors(diagnostics: &[Diagnostic]) -> Result<()> {
 /// remove themselves), writes the index of several, and verifies them if asked.
 fn commit(
     args: &BuildArgs,
-    sources: &[PathBuf],
     kits: &[Kit],
     staged: Vec<Result<Staged>>,
+    index: Option<String>,
     diagnostics: &mut Vec<Diagnostic>,
     stopped: &dyn Fn() -> bool,
 ) -> Result<Outcome> {
@@ -209,8 +228,10 @@ fn commit(
         text.push_str(&report.0);
         built.push(report.1);
     }
-    if kits.len() > 1 {
-        index(args, sources, kits, &mut text)?;
+    if let Some(page) = index {
+        kit::write::write_index(&args.output, &page)?;
+        let written = display_path(&args.output.join("index.html"));
+        text.push_str(&format!("wrote {written}\n"));
     }
     finish(args, kits, text, built)
 }
@@ -223,12 +244,20 @@ fn report(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(String, serde_json::Value)> {
     let dir = display_path(&output.join(kit.id()));
-    let Some((staged, mut built)) = staged else {
-        let text = format!(
+    let (Some((staged, mut built)), Kit::Build(_)) = (staged, kit) else {
+        let notes = match kit {
+            Kit::Unchanged(kept) => kept.notes.as_slice(),
+            Kit::Build(_) => &[],
+        };
+        let mut text = format!(
             "unchanged {} → {dir} (its inputs are the same; --force rebuilds it)\n",
             kit.id()
         );
-        let json = serde_json::json!({"project": kit.id(), "dir": dir, "unchanged": true});
+        for note in notes {
+            text.push_str(&format!("  note: {note}\n"));
+        }
+        let json =
+            serde_json::json!({"project": kit.id(), "dir": dir, "notes": notes, "unchanged": true});
         return Ok((text, json));
     };
     let (_, warning) = staged.commit()?;
@@ -245,9 +274,10 @@ fn report(
     Ok((text, json))
 }
 
-/// `DIR/index.html` for several kits, grouped by the folder each was found in. Its page
-/// takes the theme of the first kit built now, else of the first project.
-fn index(args: &BuildArgs, sources: &[PathBuf], kits: &[Kit], text: &mut String) -> Result<()> {
+/// `DIR/index.html` for several kits, grouped by the folder each was found in, in the
+/// theme and language of the first project (as `check` judges it); rendered before any
+/// kit is swapped in.
+fn index(sources: &[PathBuf], kits: &[Kit]) -> Result<String> {
     let paths: Vec<&Path> = sources.iter().map(PathBuf::as_path).collect();
     let groups = kit::page::groups(&paths);
     let listed: Vec<kit::page::Listed> = kits
@@ -259,25 +289,15 @@ fn index(args: &BuildArgs, sources: &[PathBuf], kits: &[Kit], text: &mut String)
             group,
         })
         .collect();
-    let first = kits.iter().find_map(|k| match k {
-        Kit::Build(p) => Some(p.as_ref()),
-        Kit::Unchanged(_) => None,
-    });
     let loaded;
-    let first = match first {
-        Some(p) => p,
-        None => {
+    let first = match kits.first() {
+        Some(Kit::Build(p)) => p.as_ref(),
+        _ => {
             loaded = project::validate::load(&sources[0])?.0;
             &loaded
         }
     };
-    let page = kit::page::projects_index(first, &listed)?;
-    kit::write::write_index(&args.output, &page)?;
-    text.push_str(&format!(
-        "wrote {}\n",
-        display_path(&args.output.join("index.html"))
-    ));
-    Ok(())
+    kit::page::projects_index(first, &listed)
 }
 
 /// The outcome, after verifying every kit if asked.

@@ -75,6 +75,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     {
         all.extend(found);
     }
+    // A problem in a shared file is one problem, however many sites extend it.
+    crate::diag::dedup(&mut all);
     Ok(report(all, sources.len(), ledgers, args.deny_warnings))
 }
 

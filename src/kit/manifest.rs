@@ -48,7 +48,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-pub fn render(project: &Project, files: &[KitFile]) -> KitFile {
+pub fn render(project: &Project, files: &[KitFile], notes: &[String]) -> KitFile {
     let manifest = Manifest {
         project: project.id.clone(),
         generator: generator(),
@@ -75,7 +75,10 @@ pub fn render(project: &Project, files: &[KitFile]) -> KitFile {
                 (name.as_str().to_string(), entry)
             })
             .collect(),
-        inputs: project.record.clone(),
+        inputs: project.record.clone().map(|mut record| {
+            record.notes = notes.to_vec();
+            record
+        }),
     };
     let mut json = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     json.push('\n');

@@ -117,7 +117,7 @@ pub fn build(project: &Project, outputs: &[Output], languages: &[String]) -> Res
             "the shortest reach: {reach} cm, the {code} code on {file} (a phone camera reads it from up to that far)"
         ));
     }
-    let manifest = manifest::render(project, &kit.files);
+    let manifest = manifest::render(project, &kit.files, &kit.notes);
     kit.files.push(manifest);
     Ok(kit)
 }

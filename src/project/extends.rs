@@ -16,9 +16,10 @@ pub const KEY: &str = "extends";
 /// A chain longer than this is refused (it is a mistake, not a company).
 const MAX_DEPTH: usize = 8;
 
-/// What a shared file may set: the tables, and for `[project]` its keys.
+/// What a shared file may set: these tables (of `[project]` only `languages` and `theme`).
 const SHARED_TABLES: [&str; 6] = ["project", "apps", "registration", "contact", "email", "kit"];
-const SHARED_PROJECT_KEYS: [&str; 2] = ["languages", "theme"];
+/// The keys of `[project]` only a site may set (others are unknown keys, E001).
+const SITE_PROJECT_KEYS: [&str; 4] = ["id", "name", "self_service", "auto_sync"];
 /// What only a site may set, since only Manager knows it per project.
 const SITE_TABLES: [&str; 3] = ["activation", "ids", "users"];
 
@@ -101,7 +102,14 @@ pub fn read_chain(site: &ChainFile, root: &DeTable, diags: &mut Vec<Diagnostic>)
             diags.push(
                 Diagnostic::error(
                     "E009",
-                    format!("`extends = \"{}\"` forms a cycle", relative.escape_debug()),
+                    if seen.contains(&real) {
+                        format!("`extends = \"{}\"` forms a cycle", relative.escape_debug())
+                    } else {
+                        format!(
+                            "`extends = \"{}\"` leads more than {MAX_DEPTH} shared files deep",
+                            relative.escape_debug()
+                        )
+                    },
                 )
                 .at(here(&chain))
                 .help("a shared file may extend one further up, never one that extends it back"),
@@ -301,7 +309,7 @@ pub fn merge<'i>(
             let refused: Vec<Spanned<DeString>> = keys
                 .iter()
                 .map(|(k, _)| k.clone())
-                .filter(|k| !SHARED_PROJECT_KEYS.contains(&k.get_ref().as_ref()))
+                .filter(|k| SITE_PROJECT_KEYS.contains(&k.get_ref().as_ref()))
                 .collect();
             for k in refused {
                 let what = format!("[project] {}", k.get_ref());
@@ -310,9 +318,21 @@ pub fn merge<'i>(
             }
         }
         let value = Spanned::new(span, value);
-        if !SHARED_TABLES.contains(&section.as_str()) || !value.get_ref().is_table() {
-            // Not ours to judge here: the site's own reading names it (unknown table, not a
-            // table), at its place in the shared file.
+        if SHARED_TABLES.contains(&section.as_str()) && !value.get_ref().is_table() {
+            diags.push(
+                Diagnostic::error(
+                    "E001",
+                    format!("`{section}` in the shared file {name} must be a table"),
+                )
+                .at(src.locate(key.span()))
+                .help(format!(
+                    "write it as a `[{section}]` header followed by its keys"
+                )),
+            );
+            continue;
+        }
+        if !SHARED_TABLES.contains(&section.as_str()) {
+            // An unknown table: the site's own reading names it, at its place here.
             root.entry(key).or_insert(value);
             continue;
         }
@@ -330,6 +350,17 @@ fn fill<'i>(root: &mut DeTable<'i>, key: Spanned<DeString<'i>>, shared: Spanned<
         return;
     };
     for (k, v) in shared {
+        // A store's link and its image are one setting: the site's either wins.
+        let partner = match k.get_ref().as_ref() {
+            "app_store" => "app_store_qr",
+            "app_store_qr" => "app_store",
+            "google_play" => "google_play_qr",
+            "google_play_qr" => "google_play",
+            _ => "",
+        };
+        if !partner.is_empty() && own.iter().any(|(o, _)| o.get_ref() == partner) {
+            continue;
+        }
         own.entry(k).or_insert(v);
     }
 }

@@ -29,9 +29,16 @@ pub fn rebuild(source: &Path, early: &dyn Fn(Built)) -> (Built, Vec<PathBuf>) {
     };
     // The manifest says what a plain `build` would record.
     let selection = kit::fingerprint::selection(&None, &None);
-    let mut hasher = kit::fingerprint::Hasher::default();
+    let hasher = kit::fingerprint::Hasher::default();
     project.record = Some(hasher.record(&roots[0], &project.inputs, &selection, &project.name));
     roots.extend(project.theme.folder.clone());
+    // Files read from beyond the project's folder (instructions or images beside or below a
+    // shared file): their folders.
+    let beyond: Vec<PathBuf> = (project.inputs.iter().map(|(p, _)| p))
+        .filter(|p| !p.starts_with(&roots[0]) && p.is_file())
+        .cloned()
+        .collect();
+    roots.extend(beyond);
     if project.kit.outputs.contains(&Output::Html)
         && let Ok(pages) = kit::page::render_all(&project, &project.languages)
     {
