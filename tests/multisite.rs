@@ -305,6 +305,34 @@ fn a_site_takes_the_shared_settings_and_its_own_keys_win_key_by_key() {
     }
 }
 
+/// A store's link and its image are one setting: a site's image wins over the shared link
+/// (rather than both being set, an E001).
+#[test]
+fn a_sites_store_image_wins_over_the_shared_store_link() {
+    let (tmp, root) = temp_root();
+    company(&root, COMPANY);
+    let own = "https://apps.apple.com/us/app/baltech-mobile-id/id0000000001";
+    let matrix = mobileid_kit::qr::Matrix::encode(own, mobileid_kit::qr::Ec::M).unwrap();
+    std::fs::create_dir_all(root.join("a")).unwrap();
+    std::fs::write(root.join("a/app-store.png"), matrix.to_png(8)).unwrap();
+    put(
+        &root.join("a/project.toml"),
+        &site_toml(
+            "../company.toml",
+            "site-a",
+            "Site A",
+            "",
+            "[apps]\napp_store_qr = \"app-store.png\"\n",
+        ),
+    );
+    let out = tmp.path().join("out");
+    let r = run_in(tmp.path(), &["build", s(&root.join("a")), "-o", s(&out)]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let m = manifest_json(&out.join("site-a"));
+    assert_eq!(m["codes"]["app-store"]["payload"], own, "{m:#}");
+    assert_eq!(m["codes"]["google-play"]["payload"], GOOGLE_PLAY, "{m:#}");
+}
+
 #[test]
 fn a_shared_file_may_extend_one_further_up_and_the_nearest_key_wins() {
     let (tmp, root) = temp_root();
