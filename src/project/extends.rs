@@ -48,6 +48,14 @@ impl ChainFile {
         }
     }
 
+    /// Its text, for locating spans in its own offsets.
+    pub fn source(&self) -> Source<'_> {
+        Source {
+            path: &self.path,
+            text: &self.text,
+        }
+    }
+
     fn end(&self) -> usize {
         self.base + self.text.len() + 1
     }
@@ -56,16 +64,7 @@ impl ChainFile {
 /// The files of a chain as one located text.
 pub fn sources(files: &[ChainFile]) -> Sources<'_> {
     Sources {
-        files: files
-            .iter()
-            .map(|f| {
-                let src = Source {
-                    path: &f.path,
-                    text: &f.text,
-                };
-                (f.base, src)
-            })
-            .collect(),
+        files: files.iter().map(|f| (f.base, f.source())).collect(),
     }
 }
 
@@ -73,76 +72,23 @@ pub fn sources(files: &[ChainFile]) -> Sources<'_> {
 /// E009 (or E001 for a file that is not TOML) at the `extends` that leads to it.
 pub fn read_chain(site: &ChainFile, root: &DeTable, diags: &mut Vec<Diagnostic>) -> Vec<ChainFile> {
     let mut chain: Vec<ChainFile> = Vec::new();
-    let mut seen = vec![
-        site.path
-            .canonicalize()
-            .unwrap_or_else(|_| site.path.clone()),
-    ];
-    let site_src = Source {
-        path: &site.path,
-        text: &site.text,
-    };
-    let mut next = named(root, &site_src, site.base, diags);
+    let mut seen = vec![real_path(&site.path)];
+    let mut next = named(root, &site.source(), site.base, diags);
     while let Some((relative, span)) = next.take() {
         let from = chain.last().unwrap_or(site);
-        let here = |chain: &[ChainFile]| {
-            let mut all: Vec<&ChainFile> = vec![site];
-            all.extend(chain);
-            locate(&all, span.clone())
-        };
-        let found = match shared_path(&from.dir, &relative) {
-            Ok(path) => path,
-            Err(why) => {
-                diags.push(refusal(why, &relative).at(here(&chain)));
+        let file = match open_shared(from, &relative, &mut seen) {
+            Ok(file) => file,
+            Err(refused) => {
+                let files = std::iter::once(site).chain(&chain);
+                let all = Sources {
+                    files: files.map(|f| (f.base, f.source())).collect(),
+                };
+                diags.push(refused.at(all.locate(span)));
                 break;
             }
         };
-        let real = found.canonicalize().unwrap_or_else(|_| found.clone());
-        if seen.contains(&real) || chain.len() >= MAX_DEPTH {
-            diags.push(
-                Diagnostic::error(
-                    "E009",
-                    if seen.contains(&real) {
-                        format!("`extends = \"{}\"` forms a cycle", relative.escape_debug())
-                    } else {
-                        format!(
-                            "`extends = \"{}\"` leads more than {MAX_DEPTH} shared files deep",
-                            relative.escape_debug()
-                        )
-                    },
-                )
-                .at(here(&chain))
-                .help("a shared file may extend one further up, never one that extends it back"),
-            );
-            break;
-        }
-        seen.push(real);
-        let text = match crate::input::read(&found, crate::input::cap::SETTINGS)
-            .map_err(|why| why.to_string())
-            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into()))
-        {
-            Ok(text) => text,
-            Err(why) => {
-                diags.push(
-                    Diagnostic::error(
-                        "E009",
-                        format!(
-                            "the shared file `{}` cannot be read: {why}",
-                            relative.escape_debug()
-                        ),
-                    )
-                    .at(here(&chain))
-                    .help("save the shared settings as UTF-8 text"),
-                );
-                break;
-            }
-        };
-        let file = ChainFile::new(&found, text, chain.last().unwrap_or(site).end());
         let (table, errors) = DeTable::parse_recoverable(&file.text);
-        let src = Source {
-            path: &file.path,
-            text: &file.text,
-        };
+        let src = file.source();
         if errors.is_empty() {
             next = named(table.get_ref(), &src, file.base, diags);
         }
@@ -153,18 +99,42 @@ pub fn read_chain(site: &ChainFile, root: &DeTable, diags: &mut Vec<Diagnostic>)
     chain
 }
 
-fn locate(files: &[&ChainFile], span: Range<usize>) -> crate::diag::Location {
-    let (base, file) = files
-        .iter()
-        .rev()
-        .map(|f| (f.base, *f))
-        .find(|(base, _)| *base <= span.start)
-        .unwrap_or((0, files[0]));
-    let src = Source {
-        path: &file.path,
-        text: &file.text,
-    };
-    src.locate(span.start - base..span.end - base)
+fn real_path(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The shared file `relative` names from the file `from`, read; `seen` holds the files of
+/// the chain so far. The refusal is an E009 still to be placed at the `extends`.
+fn open_shared(
+    from: &ChainFile,
+    relative: &str,
+    seen: &mut Vec<PathBuf>,
+) -> Result<ChainFile, Box<Diagnostic>> {
+    let found = shared_path(&from.dir, relative).map_err(|why| Box::new(refusal(why, relative)))?;
+    let real = real_path(&found);
+    let shown = relative.escape_debug();
+    if seen.contains(&real) || seen.len() > MAX_DEPTH {
+        let message = if seen.contains(&real) {
+            format!("`extends = \"{shown}\"` forms a cycle")
+        } else {
+            format!("`extends = \"{shown}\"` leads more than {MAX_DEPTH} shared files deep")
+        };
+        return Err(Box::new(Diagnostic::error("E009", message).help(
+            "a shared file may extend one further up, never one that extends it back",
+        )));
+    }
+    seen.push(real);
+    let text = crate::input::read(&found, crate::input::cap::SETTINGS)
+        .map_err(|why| why.to_string())
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into()))
+        .map_err(|why| {
+            Diagnostic::error(
+                "E009",
+                format!("the shared file `{shown}` cannot be read: {why}"),
+            )
+            .help("save the shared settings as UTF-8 text")
+        })?;
+    Ok(ChainFile::new(&found, text, from.end()))
 }
 
 pub fn syntax_error(src: &Source, e: &toml::de::Error) -> Diagnostic {
